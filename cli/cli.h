@@ -1,0 +1,41 @@
+/* cli.h - what the `insearch` subcommands share. */
+#ifndef INSEARCH_CLI_H
+#define INSEARCH_CLI_H
+
+#include <stdarg.h>
+
+#include "util/buf.h"
+#include "xapian-c/xapian-c.h"
+
+typedef struct cli_ctx {
+    char *db_path; /* --db, or NULL for the default */
+    int json;      /* --json */
+} cli_ctx;
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(cli_ctx *ctx, int argc, char **argv);
+    const char *help;
+} cli_command;
+
+/* Print "insearch CMD: message" (+ a pointer to help) and return 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Print "insearch CMD: message" and return 1. */
+int cli_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *cli_db_path(cli_ctx *ctx);
+
+int cmd_index(cli_ctx *ctx, int argc, char **argv);
+int cmd_search(cli_ctx *ctx, int argc, char **argv);
+int cmd_show(cli_ctx *ctx, int argc, char **argv);
+int cmd_reports(cli_ctx *ctx, int argc, char **argv);
+int cmd_stats(cli_ctx *ctx, int argc, char **argv);
+
+extern const char cli_help_index[];
+extern const char cli_help_search[];
+extern const char cli_help_show[];
+extern const char cli_help_reports[];
+extern const char cli_help_stats[];
+
+#endif /* INSEARCH_CLI_H */

@@ -1,0 +1,219 @@
+/* cmd_index.c - `insearch index [--db DIR] [--prune] [--json] PATH...` */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "indexer/indexer.h"
+
+const char cli_help_index[] =
+    "usage: insearch index [--db DIR] [--prune] [--quiet] [--json] PATH...\n"
+    "\n"
+    "Index report files (.txt, .md, any of them gzip-compressed) and\n"
+    "folders, recursively (hidden files and folders are skipped; in folders\n"
+    "only .txt, .text, .md, .markdown, .gz and extension-less files are\n"
+    "read; a file named on the command line is always read).\n"
+    "\n"
+    "Files unchanged since the last run (same size and modification time)\n"
+    "are skipped; a changed file's passages are replaced. --prune drops\n"
+    "reports whose file has gone. A file that cannot be read is reported\n"
+    "with the reason and the run carries on; the exit status is then 1.\n"
+    "Ctrl-C commits what is done and stops.\n"
+    "\n"
+    "  --db DIR   the index folder (default: $INSEARCH_DB, else\n"
+    "             $XDG_DATA_HOME/insearch)\n"
+    "  --prune    drop reports whose source file no longer exists\n"
+    "  --quiet    no progress bar and no summary (errors still shown)\n"
+    "  --json     print the summary as JSON on stdout\n";
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+typedef struct index_ui {
+    int json;
+    int tty;
+    int quiet;
+    double start;
+    double last_draw;
+    buf errors_json;
+    size_t n_errors;
+} index_ui;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void ui_clear_line(index_ui *ui)
+{
+    if (ui->tty && !ui->quiet)
+        fputs("\r\033[K", stderr);
+}
+
+static void ui_error(void *vctx, const char *path, const char *message)
+{
+    index_ui *ui = vctx;
+    (void)path;
+    ui_clear_line(ui);
+    fprintf(stderr, "insearch index: %s\n", message);
+    if (ui->json) {
+        if (ui->n_errors)
+            buf_putc(&ui->errors_json, ',');
+        buf_puts(&ui->errors_json, "{\"path\":");
+        buf_json_str(&ui->errors_json, path);
+        buf_puts(&ui->errors_json, ",\"message\":");
+        buf_json_str(&ui->errors_json, message);
+        buf_putc(&ui->errors_json, '}');
+    }
+    ui->n_errors++;
+}
+
+static void ui_progress(void *vctx, const idx_stats *st, const char *path)
+{
+    index_ui *ui = vctx;
+    if (!ui->tty || ui->quiet)
+        return;
+    double t = now_seconds();
+    if (t - ui->last_draw < 0.1)
+        return;
+    ui->last_draw = t;
+    double secs = t - ui->start;
+    double mb = (double)st->bytes / 1e6;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    fprintf(stderr, "\r\033[K%llu files  %llu passages  %.1f MB  %.1f MB/s  %.40s",
+            (unsigned long long)(st->files_indexed + st->files_unchanged),
+            (unsigned long long)st->passages, mb,
+            secs > 0 ? mb / secs : 0.0, base);
+}
+
+static int ui_should_stop(void *vctx)
+{
+    (void)vctx;
+    return interrupted;
+}
+
+int cmd_index(cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"prune", no_argument, NULL, 'p'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int prune = 0, quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            free(ctx->db_path);
+            ctx->db_path = str_dup(optarg);
+            break;
+        case 'p': prune = 1; break;
+        case 'q': quiet = 1; break;
+        case 'j': ctx->json = 1; break;
+        case 'h': fputs(cli_help_index, stdout); return 0;
+        default:
+            return cli_usage_error("index", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind >= argc && !prune)
+        return cli_usage_error("index", "give the files or folders to index");
+    const char *db = cli_db_path(ctx);
+    index_ui ui;
+    memset(&ui, 0, sizeof ui);
+    ui.json = ctx->json;
+    ui.tty = isatty(2);
+    ui.quiet = quiet;
+    ui.start = now_seconds();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    idx_callbacks cb = {ui_error, ui_progress, ui_should_stop, &ui};
+    idx_indexer *ix = NULL;
+    char *err = NULL;
+    int rc = idx_open(db, &cb, &ix, &err);
+    if (rc != IDX_OK) {
+        int r = cli_error("index", "%s", err ? err : "cannot open the index");
+        free(err);
+        buf_free(&ui.errors_json);
+        return r;
+    }
+    int fatal = 0, stopped = 0;
+    for (int i = optind; i < argc && !fatal && !stopped; i++) {
+        rc = idx_add_path(ix, argv[i], &err);
+        if (rc == IDX_ERR_INTERRUPTED)
+            stopped = 1;
+        else if (rc != IDX_OK)
+            fatal = 1;
+    }
+    if (!fatal && !stopped && prune && idx_prune(ix, &err) != IDX_OK)
+        fatal = 1;
+    idx_stats st = *idx_get_stats(ix);
+    char *cerr = NULL;
+    if (idx_close(ix, &cerr) != IDX_OK && !fatal) {
+        fatal = 1;
+        err = cerr;
+        cerr = NULL;
+    }
+    free(cerr);
+    ui_clear_line(&ui);
+    double secs = now_seconds() - ui.start;
+    double mb = (double)st.bytes / 1e6;
+    if (fatal)
+        cli_error("index", "%s%s", err ? err : "failed",
+                  " (the index keeps its last commit)");
+    if (ctx->json) {
+        printf("{\"files\":%llu,\"indexed\":%llu,\"unchanged\":%llu,"
+               "\"failed\":%llu,\"pruned\":%llu,\"reports\":%llu,"
+               "\"others\":%llu,\"passages\":%llu,\"bytes\":%llu,"
+               "\"seconds\":%.3f,\"mb_per_s\":%.2f,\"interrupted\":%s,"
+               "\"errors\":[%s]}\n",
+               (unsigned long long)(st.files_seen),
+               (unsigned long long)st.files_indexed,
+               (unsigned long long)st.files_unchanged,
+               (unsigned long long)st.files_failed,
+               (unsigned long long)st.files_pruned,
+               (unsigned long long)st.reports,
+               (unsigned long long)(st.files_indexed - st.reports),
+               (unsigned long long)st.passages,
+               (unsigned long long)st.bytes, secs,
+               secs > 0 ? mb / secs : 0.0, stopped ? "true" : "false",
+               buf_cstr(&ui.errors_json));
+    } else if (!quiet) {
+        fprintf(stderr,
+                "%s %llu files (%llu reports, %llu other) in %.2f s: "
+                "%llu passages, %.1f MB, %.1f MB/s; %llu unchanged, "
+                "%llu pruned, %llu errors\n",
+                stopped ? "interrupted after" : "indexed",
+                (unsigned long long)st.files_indexed,
+                (unsigned long long)st.reports,
+                (unsigned long long)(st.files_indexed - st.reports), secs,
+                (unsigned long long)st.passages, mb,
+                secs > 0 ? mb / secs : 0.0,
+                (unsigned long long)st.files_unchanged,
+                (unsigned long long)st.files_pruned,
+                (unsigned long long)st.files_failed);
+    }
+    free(err);
+    buf_free(&ui.errors_json);
+    if (stopped)
+        return 130;
+    return fatal || st.files_failed ? 1 : 0;
+}

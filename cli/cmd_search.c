@@ -1,0 +1,641 @@
+/* cmd_search.c - the reading commands: search, show, reports, stats. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "searcher/searcher.h"
+
+const char cli_help_search[] =
+    "usage: insearch search [OPTIONS] QUERY...\n"
+    "\n"
+    "Ranked passages (BM25) with the matches highlighted.\n"
+    "\n"
+    "  --limit N        results to show (default 10)\n"
+    "  --offset N       results to skip (paging)\n"
+    "  --by-report      only the best passage of each report\n"
+    "  --sort relevance|date|date-asc   (default relevance; newest first)\n"
+    "  --facets         counts by grade, kind, type and year for the whole\n"
+    "                   result set\n"
+    "  --full           print whole passages, not snippets\n"
+    "  --color WHEN     auto (default), always, never\n"
+    "  --explain        print the Xapian query that was run\n"
+    "  --json           results as JSON\n"
+    "  --db DIR         the index\n"
+    "\n"
+    "The query language:\n"
+    "  apprentices              a word; matches its forms (apprentice,\n"
+    "                           apprentices') by stem\n"
+    "  \"off-the-job training\"   an exact phrase (curly quotes work too)\n"
+    "  off-the-job              a hyphenated word is a phrase too: it\n"
+    "                           matches off-the-job and \"off the job\"\n"
+    "  safeguarding Prevent     every word must match (AND is the default)\n"
+    "  a AND b, a OR b, a NOT b, +a, -b, ( ... )   AND, OR and NOT are\n"
+    "                           written in capitals; OR binds looser than AND\n"
+    "  a NEAR b, a NEAR/5 b     within 10 (or 5) words of each other\n"
+    "  assess*                  words starting with assess (at most 2000)\n"
+    "  Prevent                  the Prevent duty: written with a capital P it\n"
+    "                           is the counter-extremism duty; prevent,\n"
+    "                           prevented, prevention find the verb. SEND in\n"
+    "                           capitals is special educational needs.\n"
+    "  Words such as the, of, and are ignored outside phrases.\n"
+    "\n"
+    "Filters (combine with words, OR and NOT; quote values with spaces):\n"
+    "  provider:northbrook      provider name (any of its words)\n"
+    "  urn:58241                unique reference number\n"
+    "  type:independent-learning-provider   (or any word of it: type:college)\n"
+    "  kind:full|short|monitoring|new-provider-monitoring|other\n"
+    "  grade:inadequate         outstanding, good, satisfactory,\n"
+    "                           requires-improvement (ri), inadequate,\n"
+    "                           insufficient-progress, reasonable-progress,\n"
+    "                           significant-progress, exceptional,\n"
+    "                           strong-standard, expected-standard,\n"
+    "                           needs-attention, urgent-improvement\n"
+    "  year:2019, year:2016..2019         inspection year\n"
+    "  date:2019-01-01..2021-12-31        inspection start date (open ends:\n"
+    "                                     date:2020.., date:..2019-06)\n"
+    "  section:safeguarding     the section a passage is in (any of its\n"
+    "                           words)\n"
+    "\n"
+    "A query with only filters lists matching passages newest first.\n"
+    "A malformed query is an error that names the column of the problem.\n";
+
+const char cli_help_show[] =
+    "usage: insearch show [--json] [--db DIR] ID|URN|FILE\n"
+    "\n"
+    "A report's metadata, judgements and passages. ID is the 12-digit id\n"
+    "that search results give; a URN shows that provider's latest report\n"
+    "(and lists the others); FILE is an indexed file's path.\n";
+
+const char cli_help_reports[] =
+    "usage: insearch reports [--json] [--db DIR] [--limit N] [--offset N]\n"
+    "                        [--sort date|date-asc] [FILTERS...]\n"
+    "\n"
+    "The indexed reports, newest first, one line each; FILTERS are the\n"
+    "filters of the query language, e.g. 'grade:inadequate year:2016..2019'\n"
+    "or 'type:college OR kind:monitoring'.\n";
+
+const char cli_help_stats[] =
+    "usage: insearch stats [--json] [--db DIR]\n"
+    "\n"
+    "Counts: reports, other documents, passages, distinct words, size on\n"
+    "disk.\n";
+
+/* ---------- shared option parsing ---------- */
+
+typedef struct read_opts {
+    unsigned limit, offset;
+    int by_report, facets, full, explain, color;
+    srch_sort sort;
+} read_opts;
+
+enum { OPT_LIMIT = 256, OPT_OFFSET, OPT_BYREPORT, OPT_SORT, OPT_FACETS,
+       OPT_FULL, OPT_COLOR, OPT_EXPLAIN, OPT_DB, OPT_JSON, OPT_HELP };
+
+static int parse_unsigned(const char *s, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || v > 1000000)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* Parse the options of a reading command; returns -1 when it printed help,
+ * 2 on a usage error, 0 to go on. */
+static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
+                           int argc, char **argv, read_opts *ro)
+{
+    static const struct option opts[] = {
+        {"limit", required_argument, NULL, OPT_LIMIT},
+        {"offset", required_argument, NULL, OPT_OFFSET},
+        {"by-report", no_argument, NULL, OPT_BYREPORT},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"facets", no_argument, NULL, OPT_FACETS},
+        {"full", no_argument, NULL, OPT_FULL},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"db", required_argument, NULL, OPT_DB},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0}};
+    memset(ro, 0, sizeof *ro);
+    ro->limit = 10;
+    ro->color = isatty(1) && !getenv("NO_COLOR");
+    optind = 1;
+    opterr = 0;
+    int c;
+    /* "+": options stop at the first word, so a query may hold "-b". */
+    while ((c = getopt_long(argc, argv, "+n:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n':
+        case OPT_LIMIT:
+            if (parse_unsigned(optarg, &ro->limit) < 0)
+                return cli_usage_error(cmd, "--limit takes a number, not '%s'",
+                                       optarg);
+            break;
+        case OPT_OFFSET:
+            if (parse_unsigned(optarg, &ro->offset) < 0)
+                return cli_usage_error(cmd, "--offset takes a number, not '%s'",
+                                       optarg);
+            break;
+        case OPT_BYREPORT: ro->by_report = 1; break;
+        case OPT_FACETS: ro->facets = 1; break;
+        case OPT_FULL: ro->full = 1; break;
+        case OPT_EXPLAIN: ro->explain = 1; break;
+        case OPT_JSON: ctx->json = 1; break;
+        case OPT_DB:
+            free(ctx->db_path);
+            ctx->db_path = str_dup(optarg);
+            break;
+        case OPT_SORT:
+            if (strcmp(optarg, "relevance") == 0)
+                ro->sort = SRCH_SORT_RELEVANCE;
+            else if (strcmp(optarg, "date") == 0)
+                ro->sort = SRCH_SORT_DATE_DESC;
+            else if (strcmp(optarg, "date-asc") == 0)
+                ro->sort = SRCH_SORT_DATE_ASC;
+            else
+                return cli_usage_error(cmd, "--sort is relevance, date or "
+                                       "date-asc, not '%s'", optarg);
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "always") == 0)
+                ro->color = 1;
+            else if (strcmp(optarg, "never") == 0)
+                ro->color = 0;
+            else if (strcmp(optarg, "auto") != 0)
+                return cli_usage_error(cmd, "--color is auto, always or never");
+            break;
+        case 'h':
+        case OPT_HELP:
+            fputs(help, stdout);
+            return -1;
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    return 0;
+}
+
+static char *join_args(int argc, char **argv, int from)
+{
+    buf b = BUF_INIT;
+    for (int i = from; i < argc; i++) {
+        if (i > from)
+            buf_putc(&b, ' ');
+        buf_puts(&b, argv[i]);
+    }
+    return buf_detach(&b, NULL);
+}
+
+static int open_db(cli_ctx *ctx, const char *cmd, srch_db **db)
+{
+    srch_error err;
+    memset(&err, 0, sizeof err);
+    if (srch_open(cli_db_path(ctx), db, &err) != SRCH_OK)
+        return cli_error(cmd, "%s", err.message);
+    return 0;
+}
+
+/* ---------- JSON ---------- */
+
+static void json_str_or_null(buf *b, const char *s)
+{
+    buf_json_str(b, s && *s ? s : NULL);
+}
+
+static void json_report(buf *b, const srch_report *r, int full)
+{
+    if (!r) {
+        buf_puts(b, "null");
+        return;
+    }
+    buf_puts(b, "{\"id\":");
+    buf_json_str(b, r->id);
+    buf_puts(b, ",\"provider\":");
+    json_str_or_null(b, r->provider);
+    buf_puts(b, ",\"urn\":");
+    json_str_or_null(b, r->urn);
+    buf_puts(b, ",\"kind\":");
+    json_str_or_null(b, r->kind);
+    buf_puts(b, ",\"type\":");
+    json_str_or_null(b, r->type);
+    buf_puts(b, ",\"date_start\":");
+    json_str_or_null(b, r->date_start);
+    buf_puts(b, ",\"date_end\":");
+    json_str_or_null(b, r->date_end);
+    buf_puts(b, ",\"grade\":");
+    json_str_or_null(b, r->grade);
+    buf_puts(b, ",\"previous_grade\":");
+    json_str_or_null(b, r->previous_grade);
+    buf_puts(b, ",\"source\":");
+    json_str_or_null(b, r->source);
+    buf_puts(b, ",\"title\":");
+    json_str_or_null(b, r->title);
+    if (full) {
+        buf_puts(b, ",\"format\":");
+        json_str_or_null(b, r->format);
+        buf_puts(b, ",\"charset\":");
+        json_str_or_null(b, r->charset);
+        buf_printf(b, ",\"passages\":%u,\"judgements\":[", r->n_passages);
+        for (size_t i = 0; i < r->n_judgements; i++) {
+            buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+            buf_json_str(b, r->judgements[i].name);
+            buf_puts(b, ",\"grade\":");
+            json_str_or_null(b, r->judgements[i].grade);
+            buf_putc(b, '}');
+        }
+        buf_putc(b, ']');
+    }
+    buf_putc(b, '}');
+}
+
+static void json_hit(buf *b, const srch_hit *h, int with_snippet)
+{
+    buf_printf(b, "{\"rank\":%u,\"score\":%.4f,\"passage\":", h->rank,
+               h->score);
+    buf_json_str(b, h->passage);
+    if (with_snippet) {
+        buf_puts(b, ",\"snippet\":");
+        buf_json_str(b, h->snippet ? h->snippet : h->passage);
+        buf_puts(b, ",\"highlights\":[");
+        for (size_t i = 0; i < h->n_highlights; i++)
+            buf_printf(b, "%s[%zu,%zu]", i ? "," : "", h->highlights[i].start,
+                       h->highlights[i].end);
+        buf_putc(b, ']');
+    }
+    buf_puts(b, ",\"section\":");
+    json_str_or_null(b, h->section);
+    buf_printf(b, ",\"page\":");
+    if (h->page)
+        buf_printf(b, "%u", h->page);
+    else
+        buf_puts(b, "null");
+    buf_printf(b, ",\"passage_index\":%u", h->passage_index);
+    if (with_snippet) {
+        buf_printf(b, ",\"more_in_report\":%u,\"report\":", h->collapsed);
+        json_report(b, h->report, 0);
+    }
+    buf_putc(b, '}');
+}
+
+static int print_buf(buf *b)
+{
+    if (buf_error(b)) {
+        buf_free(b);
+        return cli_error(NULL, "out of memory writing the output");
+    }
+    fwrite(b->data ? b->data : "", 1, b->len, stdout);
+    buf_free(b);
+    return 0;
+}
+
+/* ---------- text output ---------- */
+
+static const char *grade_words(const char *slug)
+{
+    return slug && *slug ? slug : "no grade";
+}
+
+static void print_report_line(const srch_report *r, int color)
+{
+    if (!r)
+        return;
+    const char *b0 = color ? "\033[1m" : "", *b1 = color ? "\033[0m" : "";
+    printf("%s%s%s", b0, *r->provider ? r->provider : r->title, b1);
+    if (*r->urn)
+        printf(" (URN %s)", r->urn);
+    printf(" - %s", *r->kind ? r->kind : "other");
+    if (*r->date_start) {
+        if (strcmp(r->date_start, r->date_end) && *r->date_end)
+            printf(", %s to %s", r->date_start, r->date_end);
+        else
+            printf(", %s", r->date_start);
+    }
+    printf(", %s", grade_words(r->grade));
+    if (*r->previous_grade)
+        printf(" (previously %s)", r->previous_grade);
+    putchar('\n');
+}
+
+static void print_highlighted(const char *text, const srch_span *sp, size_t n,
+                              int color)
+{
+    size_t pos = 0, len = strlen(text);
+    for (size_t i = 0; i < n; i++) {
+        if (sp[i].start < pos || sp[i].end > len)
+            continue;
+        fwrite(text + pos, 1, sp[i].start - pos, stdout);
+        if (color)
+            fputs("\033[1;33m", stdout);
+        fwrite(text + sp[i].start, 1, sp[i].end - sp[i].start, stdout);
+        if (color)
+            fputs("\033[0m", stdout);
+        pos = sp[i].end;
+    }
+    fwrite(text + pos, 1, len - pos, stdout);
+}
+
+int cmd_search(cli_ctx *ctx, int argc, char **argv)
+{
+    read_opts ro;
+    int rc = parse_read_opts(ctx, "search", cli_help_search, argc, argv, &ro);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (optind >= argc)
+        return cli_usage_error("search", "give a query");
+    char *query = join_args(argc, argv, optind);
+    srch_db *db = NULL;
+    if ((rc = open_db(ctx, "search", &db))) {
+        free(query);
+        return rc;
+    }
+    srch_options opt = SRCH_OPTIONS_INIT;
+    opt.query = query;
+    opt.limit = ro.limit;
+    opt.offset = ro.offset;
+    opt.by_report = ro.by_report;
+    opt.sort = ro.sort;
+    opt.facets = ro.facets;
+    srch_results *res = NULL;
+    srch_error err;
+    rc = srch_search(db, &opt, &res, &err);
+    if (rc != SRCH_OK) {
+        if (rc == SRCH_ERR_QUERY && ctx->json) {
+            buf b = BUF_INIT;
+            buf_puts(&b, "{\"error\":");
+            buf_json_str(&b, err.message);
+            buf_printf(&b, ",\"column\":%zu}\n", err.column);
+            fputs(buf_cstr(&b), stderr);
+            buf_free(&b);
+        } else if (rc == SRCH_ERR_QUERY) {
+            fprintf(stderr, "insearch search: bad query: %s\n  %s\n", err.message,
+                    query);
+            if (err.column > 0 && err.column <= strlen(query) + 1)
+                fprintf(stderr, "  %*s^\n", (int)err.column - 1, "");
+        } else {
+            cli_error("search", "%s", err.message);
+        }
+        free(query);
+        srch_close(db);
+        return 1;
+    }
+    if (ctx->json) {
+        buf b = BUF_INIT;
+        buf_puts(&b, "{\"query\":");
+        buf_json_str(&b, query);
+        buf_printf(&b, ",\"total\":%u,\"total_lower\":%u,\"total_upper\":%u,"
+                   "\"offset\":%u,\"limit\":%u,\"by_report\":%s,\"results\":[",
+                   res->total, res->total_lower, res->total_upper, ro.offset,
+                   ro.limit, ro.by_report ? "true" : "false");
+        for (size_t i = 0; i < res->n_hits; i++) {
+            if (i)
+                buf_putc(&b, ',');
+            json_hit(&b, &res->hits[i], 1);
+        }
+        buf_puts(&b, "],\"did_you_mean\":");
+        buf_json_str(&b, res->did_you_mean);
+        if (ro.explain) {
+            buf_puts(&b, ",\"xapian_query\":");
+            buf_json_str(&b, res->query_description);
+        }
+        if (ro.facets) {
+            buf_puts(&b, ",\"facets\":{");
+            for (size_t f = 0; f < res->n_facets; f++) {
+                buf_printf(&b, "%s\"%s\":{", f ? "," : "",
+                           res->facets[f].field);
+                for (size_t j = 0; j < res->facets[f].n_values; j++) {
+                    if (j)
+                        buf_putc(&b, ',');
+                    buf_json_str(&b, res->facets[f].values[j].value);
+                    buf_printf(&b, ":%u", res->facets[f].values[j].count);
+                }
+                buf_putc(&b, '}');
+            }
+            buf_putc(&b, '}');
+        }
+        buf_puts(&b, "}\n");
+        rc = print_buf(&b);
+    } else {
+        if (ro.explain)
+            printf("query: %s\n", res->query_description
+                                      ? res->query_description
+                                      : "(nothing to search for)");
+        if (res->n_hits == 0) {
+            printf("no passages match '%s'\n", query);
+        } else {
+            printf("%s%u passages match; showing %u-%zu%s\n\n",
+                   res->total_lower == res->total_upper ? "" : "about ",
+                   res->total, ro.offset + 1, ro.offset + res->n_hits,
+                   ro.by_report ? " (best passage per report)" : "");
+        }
+        for (size_t i = 0; i < res->n_hits; i++) {
+            const srch_hit *h = &res->hits[i];
+            printf("%u. ", h->rank);
+            print_report_line(h->report, ro.color);
+            const char *d0 = ro.color ? "\033[2m" : "", *d1 = ro.color ? "\033[0m" : "";
+            printf("   %s%s%s", d0, *h->section ? h->section : "(no section)", d1);
+            if (h->page)
+                printf("%s, page %u%s", d0, h->page, d1);
+            printf("%s  score %.2f  id %s%s\n   ", d0, h->score,
+                   h->report ? h->report->id : "?", d1);
+            if (ro.full)
+                fputs(h->passage, stdout);
+            else
+                print_highlighted(h->snippet ? h->snippet : h->passage,
+                                  h->highlights, h->n_highlights, ro.color);
+            printf("\n\n");
+        }
+        if (res->did_you_mean)
+            printf("did you mean: %s\n", res->did_you_mean);
+        if (ro.facets) {
+            for (size_t f = 0; f < res->n_facets; f++) {
+                printf("%s:", res->facets[f].field);
+                for (size_t j = 0; j < res->facets[f].n_values; j++)
+                    printf(" %s (%u)", res->facets[f].values[j].value,
+                           res->facets[f].values[j].count);
+                putchar('\n');
+            }
+        }
+        rc = 0;
+    }
+    srch_results_free(res);
+    srch_close(db);
+    free(query);
+    return rc;
+}
+
+int cmd_show(cli_ctx *ctx, int argc, char **argv)
+{
+    read_opts ro;
+    int rc = parse_read_opts(ctx, "show", cli_help_show, argc, argv, &ro);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (optind != argc - 1)
+        return cli_usage_error("show", "give one report id, URN or file");
+    srch_db *db = NULL;
+    if ((rc = open_db(ctx, "show", &db)))
+        return rc;
+    srch_shown *s = NULL;
+    srch_error err;
+    memset(&err, 0, sizeof err);
+    if (srch_show(db, argv[optind], &s, &err) != SRCH_OK) {
+        srch_close(db);
+        return cli_error("show", "%s", err.message);
+    }
+    if (ctx->json) {
+        buf b = BUF_INIT;
+        buf_puts(&b, "{\"report\":");
+        json_report(&b, s->report, 1);
+        buf_puts(&b, ",\"passages\":[");
+        for (size_t i = 0; i < s->n_passages; i++) {
+            if (i)
+                buf_putc(&b, ',');
+            json_hit(&b, &s->passages[i], 0);
+        }
+        buf_puts(&b, "],\"other_reports\":[");
+        for (size_t i = 0; i < s->n_other_ids; i++) {
+            if (i)
+                buf_putc(&b, ',');
+            buf_json_str(&b, s->other_ids[i]);
+        }
+        buf_puts(&b, "]}\n");
+        rc = print_buf(&b);
+    } else {
+        const srch_report *r = s->report;
+        print_report_line(r, ro.color);
+        printf("id:       %s\nsource:   %s (%s, %s)\n", r->id, r->source,
+               r->format, r->charset);
+        if (*r->type)
+            printf("type:     %s\n", r->type);
+        for (size_t i = 0; i < r->n_judgements; i++)
+            printf("  %-60.60s %s\n", r->judgements[i].name,
+                   grade_words(r->judgements[i].grade));
+        if (s->n_other_ids) {
+            printf("other reports for URN %s:", r->urn);
+            for (size_t i = 0; i < s->n_other_ids; i++)
+                printf(" %s", s->other_ids[i]);
+            putchar('\n');
+        }
+        const char *last = NULL;
+        for (size_t i = 0; i < s->n_passages; i++) {
+            const srch_hit *h = &s->passages[i];
+            if (!last || strcmp(last, h->section) != 0) {
+                printf("\n%s%s%s\n", ro.color ? "\033[1m" : "",
+                       *h->section ? h->section : "(no section)",
+                       ro.color ? "\033[0m" : "");
+                last = h->section;
+            }
+            printf("  [%u] %s\n", h->passage_index + 1, h->passage);
+        }
+        rc = 0;
+    }
+    srch_shown_free(s);
+    srch_close(db);
+    return rc;
+}
+
+int cmd_reports(cli_ctx *ctx, int argc, char **argv)
+{
+    read_opts ro;
+    int rc = parse_read_opts(ctx, "reports", cli_help_reports, argc, argv, &ro);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    /* No --limit given: list them all. */
+    int limit_given = 0;
+    for (int i = 1; i < optind; i++)
+        if (strncmp(argv[i], "--limit", 7) == 0 || strcmp(argv[i], "-n") == 0)
+            limit_given = 1;
+    char *filters = join_args(argc, argv, optind);
+    srch_db *db = NULL;
+    if ((rc = open_db(ctx, "reports", &db))) {
+        free(filters);
+        return rc;
+    }
+    srch_report_list *l = NULL;
+    srch_error err;
+    memset(&err, 0, sizeof err);
+    rc = srch_reports(db, filters,
+                      ro.sort == SRCH_SORT_DATE_ASC ? SRCH_SORT_DATE_ASC
+                                                    : SRCH_SORT_DATE_DESC,
+                      ro.offset, limit_given ? ro.limit : 0, &l, &err);
+    if (rc != SRCH_OK) {
+        if (rc == SRCH_ERR_QUERY)
+            fprintf(stderr, "insearch reports: bad filter: %s\n  %s\n%*s^\n",
+                    err.message, filters, (int)err.column + 1, "");
+        else
+            cli_error("reports", "%s", err.message);
+        free(filters);
+        srch_close(db);
+        return 1;
+    }
+    if (ctx->json) {
+        buf b = BUF_INIT;
+        buf_printf(&b, "{\"total\":%u,\"reports\":[", l->total);
+        for (size_t i = 0; i < l->n; i++) {
+            if (i)
+                buf_putc(&b, ',');
+            json_report(&b, l->reports[i], 0);
+        }
+        buf_puts(&b, "]}\n");
+        rc = print_buf(&b);
+    } else {
+        for (size_t i = 0; i < l->n; i++) {
+            printf("%s  ", l->reports[i]->id);
+            print_report_line(l->reports[i], ro.color);
+        }
+        printf("%u report%s\n", l->total, l->total == 1 ? "" : "s");
+        rc = 0;
+    }
+    srch_report_list_free(l);
+    srch_close(db);
+    free(filters);
+    return rc;
+}
+
+int cmd_stats(cli_ctx *ctx, int argc, char **argv)
+{
+    read_opts ro;
+    int rc = parse_read_opts(ctx, "stats", cli_help_stats, argc, argv, &ro);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (optind != argc)
+        return cli_usage_error("stats", "takes no arguments");
+    srch_db *db = NULL;
+    if ((rc = open_db(ctx, "stats", &db)))
+        return rc;
+    srch_stats st;
+    srch_error err;
+    memset(&err, 0, sizeof err);
+    if (srch_get_stats(db, cli_db_path(ctx), &st, &err) != SRCH_OK) {
+        srch_close(db);
+        return cli_error("stats", "%s", err.message);
+    }
+    if (ctx->json)
+        printf("{\"reports\":%llu,\"others\":%llu,\"passages\":%llu,"
+               "\"terms\":%llu,\"size_bytes\":%llu,\"db\":",
+               (unsigned long long)st.reports, (unsigned long long)st.others,
+               (unsigned long long)st.passages, (unsigned long long)st.terms,
+               (unsigned long long)st.size_bytes);
+    if (ctx->json) {
+        buf b = BUF_INIT;
+        buf_json_str(&b, cli_db_path(ctx));
+        printf("%s}\n", buf_cstr(&b));
+        buf_free(&b);
+    } else {
+        printf("index:     %s\nreports:   %llu\nother:     %llu\n"
+               "passages:  %llu\nwords:     %llu\nsize:      %.1f MB\n",
+               cli_db_path(ctx), (unsigned long long)st.reports,
+               (unsigned long long)st.others, (unsigned long long)st.passages,
+               (unsigned long long)st.terms, (double)st.size_bytes / 1e6);
+    }
+    srch_close(db);
+    return 0;
+}

@@ -1,0 +1,164 @@
+/* main.c - the `insearch` command: subcommands over the modules, in the
+ * manner of git and notmuch. This is the only place that prints or exits.
+ *
+ * Exit status: 0 success (a search that matches nothing is a success);
+ * 1 failure (bad query, unknown report, database error, or files that could
+ * not be indexed); 2 wrong usage; 130 interrupted.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "config.h"
+
+static const char *const usage_text =
+    "usage: insearch [--db DIR] COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "Full-text search of inspection reports.\n"
+    "\n"
+    "commands:\n"
+    "  index PATH...       index report files and folders (recursively)\n"
+    "  search QUERY...     ranked passages with highlighted snippets\n"
+    "  show ID|URN|FILE    a report's metadata and passages\n"
+    "  reports [FILTERS]   list indexed reports (grade:, type:, year: ...)\n"
+    "  stats               counts: reports, passages, terms, size\n"
+    "  help [COMMAND]      help, e.g. 'insearch help search' for the query "
+    "language\n"
+    "  version             print the version\n"
+    "\n"
+    "The index is --db DIR, else $INSEARCH_DB, else\n"
+    "$XDG_DATA_HOME/insearch (~/.local/share/insearch).\n"
+    "Every command takes --json for output that scripts can read.\n";
+
+static char *default_db_path(void)
+{
+    const char *env = getenv("INSEARCH_DB");
+    if (env && *env)
+        return str_dup(env);
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && *xdg)
+        return str_printf("%s/insearch", xdg);
+    const char *home = getenv("HOME");
+    if (home && *home)
+        return str_printf("%s/.local/share/insearch", home);
+    return str_dup("insearch-db");
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "insearch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'insearch help%s%s')\n", cmd ? " " : "",
+            cmd ? cmd : "");
+    return 2;
+}
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "insearch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+static int cmd_version(cli_ctx *ctx, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (ctx->json)
+        printf("{\"version\":\"%s\",\"xapian\":\"%s\"}\n", PACKAGE_VERSION,
+               xc_version_string());
+    else
+        printf("insearch %s (xapian %s)\n", PACKAGE_VERSION,
+               xc_version_string());
+    return 0;
+}
+
+static int cmd_help(cli_ctx *ctx, int argc, char **argv);
+
+static const cli_command commands[] = {
+    {"index", cmd_index, cli_help_index},
+    {"search", cmd_search, cli_help_search},
+    {"show", cmd_show, cli_help_show},
+    {"reports", cmd_reports, cli_help_reports},
+    {"stats", cmd_stats, cli_help_stats},
+    {"help", cmd_help, NULL},
+    {"version", cmd_version, NULL},
+    {NULL, NULL, NULL}};
+
+static int cmd_help(cli_ctx *ctx, int argc, char **argv)
+{
+    (void)ctx;
+    if (argc < 2) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    for (size_t i = 0; commands[i].name; i++)
+        if (strcmp(commands[i].name, argv[1]) == 0 && commands[i].help) {
+            fputs(commands[i].help, stdout);
+            return 0;
+        }
+    return cli_usage_error("help", "no help for '%s'", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+    cli_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    /* Global options before the command: --db DIR, --json. */
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            ctx.db_path = str_dup(argv[i + 1]);
+            i += 2;
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            ctx.db_path = str_dup(argv[i] + 5);
+            i++;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            ctx.json = 1;
+            i++;
+        } else if (strcmp(argv[i], "--help") == 0 ||
+                   strcmp(argv[i], "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            return cmd_version(&ctx, 0, NULL);
+        } else {
+            return cli_usage_error(NULL, "unknown option '%s'", argv[i]);
+        }
+    }
+    if (i >= argc) {
+        fputs(usage_text, stderr);
+        return 2;
+    }
+    const char *name = argv[i];
+    for (size_t c = 0; commands[c].name; c++) {
+        if (strcmp(commands[c].name, name) != 0)
+            continue;
+        int rc = commands[c].run(&ctx, argc - i, argv + i);
+        free(ctx.db_path);
+        return rc;
+    }
+    free(ctx.db_path);
+    return cli_usage_error(NULL, "'%s' is not a command", name);
+}
+
+const char *cli_db_path(cli_ctx *ctx)
+{
+    if (!ctx->db_path)
+        ctx->db_path = default_db_path();
+    return ctx->db_path;
+}

@@ -1,0 +1,84 @@
+/* indexer.h - turning report files into the Xapian index (`insearch index`).
+ *
+ * One Xapian document per passage, with positional terms, stems, protected
+ * terms, boolean filter terms and values, plus one report record per file
+ * (see doc/DESIGN.md for the exact terms). Files whose size and mtime are
+ * unchanged since the last run are skipped; a changed file's documents are
+ * replaced; idx_prune drops files that have gone.
+ *
+ * Nothing here prints: progress and per-file problems are reported through
+ * callbacks, and the caller decides what a person sees.
+ */
+#ifndef INSEARCH_INDEXER_H
+#define INSEARCH_INDEXER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IDX_OK 0
+#define IDX_ERR (-1)          /* see the message */
+#define IDX_ERR_LOCK (-2)     /* another indexer is writing this database */
+#define IDX_ERR_INTERRUPTED (-3)
+
+/* Bumped when the terms or stored data change incompatibly. */
+#define IDX_FORMAT_VERSION "1"
+
+typedef struct idx_stats {
+    uint64_t files_seen;      /* regular files looked at */
+    uint64_t files_indexed;   /* parsed and (re)indexed */
+    uint64_t files_unchanged; /* skipped: same size and mtime */
+    uint64_t files_failed;    /* reported through on_error */
+    uint64_t files_pruned;
+    uint64_t reports;         /* indexed files that are inspection reports */
+    uint64_t passages;        /* passages written in this run */
+    uint64_t bytes;           /* input bytes of the indexed files */
+} idx_stats;
+
+typedef struct idx_callbacks {
+    /* A file could not be indexed; `message` names the file and the
+     * problem. Called once per bad file. */
+    void (*on_error)(void *ctx, const char *path, const char *message);
+    /* After each file; `path` is the file just done. */
+    void (*on_progress)(void *ctx, const idx_stats *so_far, const char *path);
+    /* Polled between files: non-zero stops the run (after committing what
+     * is done), e.g. on SIGINT. */
+    int (*should_stop)(void *ctx);
+    void *ctx;
+} idx_callbacks;
+
+typedef struct idx_indexer idx_indexer;
+
+/* Open (creating if needed) the database in directory `dbpath`, making
+ * parent directories. *out is the caller's (idx_close). */
+int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
+             char **err);
+
+/* Index a file or, recursively, a folder. Bad files are reported through
+ * on_error and counted; they never stop the run. Returns IDX_OK, or an error
+ * for the database itself (the run cannot go on). Commits periodically so
+ * memory stays bounded. */
+int idx_add_path(idx_indexer *ix, const char *path, char **err);
+
+/* Drop the reports whose source file no longer exists (or is no longer a
+ * regular file). */
+int idx_prune(idx_indexer *ix, char **err);
+
+/* Commit what is pending (atomic: on failure the index stays at its last
+ * commit). */
+int idx_commit(idx_indexer *ix, char **err);
+
+const idx_stats *idx_get_stats(const idx_indexer *ix);
+
+/* Commit and close; returns the commit's status. The handle is freed
+ * whatever it returns. */
+int idx_close(idx_indexer *ix, char **err);
+
+/* The report id of a source path (absolute path hashed): 12 hex digits and
+ * a NUL into `out`. Shared with the searcher so `show FILE` finds it. */
+void idx_report_id(const char *abs_path, char out[13]);
+
+/* The value of `key` in a stored report record ("key=value" lines), as a
+ * malloc'd string, or NULL if absent. */
+char *idx_record_field(const char *data, size_t len, const char *key);
+
+#endif /* INSEARCH_INDEXER_H */

@@ -1,0 +1,444 @@
+/* records.c - report records: `show`, `reports`, `stats`. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "indexer/indexer.h"
+#include "indexer/terms.h"
+#include "searcher/searcher-private.h"
+#include "util/buf.h"
+
+void srch_report_free(srch_report *r)
+{
+    if (!r)
+        return;
+    char **f[] = {&r->id, &r->source, &r->format, &r->charset, &r->title,
+                  &r->provider, &r->urn, &r->type, &r->kind, &r->date_start,
+                  &r->date_end, &r->grade, &r->previous_grade};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        free(*f[i]);
+    for (size_t i = 0; i < r->n_judgements; i++) {
+        free(r->judgements[i].name);
+        free(r->judgements[i].grade);
+    }
+    free(r->judgements);
+    free(r);
+}
+
+static char *field(const char *data, size_t len, const char *key)
+{
+    char *v = idx_record_field(data, len, key);
+    return v ? v : str_dup("");
+}
+
+srch_report *srch_report_parse(const char *data, size_t len)
+{
+    srch_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->id = field(data, len, "id");
+    r->source = field(data, len, "source");
+    r->format = field(data, len, "format");
+    r->charset = field(data, len, "charset");
+    r->title = field(data, len, "title");
+    r->provider = field(data, len, "provider");
+    r->urn = field(data, len, "urn");
+    r->type = field(data, len, "type");
+    r->kind = field(data, len, "kind");
+    r->date_start = field(data, len, "date_start");
+    r->date_end = field(data, len, "date_end");
+    r->grade = field(data, len, "grade");
+    r->previous_grade = field(data, len, "previous_grade");
+    char *np = field(data, len, "passages");
+    r->n_passages = np ? (unsigned)strtoul(np, NULL, 10) : 0;
+    free(np);
+    /* judgement=<grade>\t=<name> lines, in report order */
+    const char *p = data, *end = data + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if ((size_t)(le - p) > 10 && memcmp(p, "judgement=", 10) == 0) {
+            const char *g = p + 10;
+            const char *tab = memchr(g, '\t', (size_t)(le - g));
+            if (tab && tab + 1 < le && tab[1] == '=') {
+                srch_judgement *nj = realloc(
+                    r->judgements, (r->n_judgements + 1) * sizeof *nj);
+                if (nj) {
+                    r->judgements = nj;
+                    nj[r->n_judgements].grade = str_ndup(g, (size_t)(tab - g));
+                    nj[r->n_judgements].name =
+                        str_ndup(tab + 2, (size_t)(le - tab - 2));
+                    r->n_judgements++;
+                }
+            }
+        }
+        p = le + 1;
+    }
+    if (!r->id || !r->source || !r->provider || !r->kind || !r->grade ||
+        !r->date_start || !r->date_end || !r->urn || !r->type ||
+        !r->previous_grade || !r->title || !r->format || !r->charset) {
+        srch_report_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static srch_report *load_docid(srch_db *db, uint32_t docid)
+{
+    xc_doc *doc = NULL;
+    if (xc_db_get_document(db->db, docid, &doc) != XC_OK)
+        return NULL;
+    const char *data;
+    size_t len;
+    srch_report *r = NULL;
+    if (xc_doc_get_data(doc, &data, &len) == XC_OK)
+        r = srch_report_parse(data, len);
+    xc_doc_free(doc);
+    return r;
+}
+
+srch_report *srch_report_load(srch_db *db, const char *rid)
+{
+    char term[64];
+    snprintf(term, sizeof term, "%s%s", TERM_UNIQUE, rid);
+    uint32_t docid = 0;
+    if (xc_db_first_posting(db->db, term, &docid) != XC_OK || docid == 0)
+        return NULL;
+    return load_docid(db, docid);
+}
+
+/* ---------- show ---------- */
+
+void srch_shown_free(srch_shown *s)
+{
+    if (!s)
+        return;
+    srch_report_free(s->report);
+    for (size_t i = 0; i < s->n_passages; i++) {
+        free(s->passages[i].passage);
+        free(s->passages[i].section);
+    }
+    free(s->passages);
+    for (size_t i = 0; i < s->n_other_ids; i++)
+        free(s->other_ids[i]);
+    free(s->other_ids);
+    free(s);
+}
+
+static int is_hex_id(const char *s)
+{
+    if (strlen(s) != 12)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+            return 0;
+    return 1;
+}
+
+static int is_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* Split passage data: rid, section, page, index, text. */
+static int parse_passage(const char *data, size_t len, srch_hit *h,
+                         char rid[13])
+{
+    const char *p = data, *end = data + len, *line[4];
+    size_t ll[4];
+    for (int i = 0; i < 4; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return -1;
+        line[i] = p;
+        ll[i] = (size_t)(nl - p);
+        p = nl + 1;
+    }
+    if (ll[0] > 12)
+        return -1;
+    memcpy(rid, line[0], ll[0]);
+    rid[ll[0]] = '\0';
+    h->section = str_ndup(line[1], ll[1]);
+    h->page = (unsigned)strtoul(line[2], NULL, 10);
+    h->passage_index = (unsigned)strtoul(line[3], NULL, 10);
+    h->passage = str_ndup(p, (size_t)(end - p));
+    return h->section && h->passage ? 0 : -1;
+}
+
+int srch_passage_from_doc(xc_doc *doc, srch_hit *h, char rid[13])
+{
+    const char *data;
+    size_t len;
+    if (xc_doc_get_data(doc, &data, &len) != XC_OK)
+        return -1;
+    return parse_passage(data, len, h, rid);
+}
+
+static int cmp_passage_index(const void *a, const void *b)
+{
+    const srch_hit *x = a, *y = b;
+    return (x->passage_index > y->passage_index) -
+           (x->passage_index < y->passage_index);
+}
+
+int srch_show(srch_db *db, const char *key, srch_shown **out, srch_error *err)
+{
+    *out = NULL;
+    char rid[13] = "";
+    srch_shown *s = calloc(1, sizeof *s);
+    if (!s) {
+        srch_set_error(err, SRCH_ERR, "out of memory");
+        return SRCH_ERR;
+    }
+    struct stat st;
+    char abs_path[PATH_MAX];
+    if (is_hex_id(key)) {
+        snprintf(rid, sizeof rid, "%s", key);
+    } else if (is_digits(key) && stat(key, &st) != 0) {
+        /* A URN: the newest of its reports, and the others listed. */
+        char *filter = str_printf("urn:%s", key);
+        srch_report_list *l = NULL;
+        srch_error lerr;
+        memset(&lerr, 0, sizeof lerr);
+        if (filter && srch_reports(db, filter, SRCH_SORT_DATE_DESC, 0, 0, &l,
+                                   &lerr) == SRCH_OK && l->n > 0) {
+            snprintf(rid, sizeof rid, "%s", l->reports[0]->id);
+            s->other_ids = calloc(l->n, sizeof *s->other_ids);
+            for (size_t i = 1; s->other_ids && i < l->n; i++)
+                s->other_ids[s->n_other_ids++] = str_dup(l->reports[i]->id);
+        }
+        srch_report_list_free(l);
+        free(filter);
+    } else if (realpath(key, abs_path)) {
+        idx_report_id(abs_path, rid);
+    }
+    if (rid[0])
+        s->report = srch_report_load(db, rid);
+    if (!s->report) {
+        srch_set_error(err, SRCH_ERR_NOT_FOUND,
+                       "no report '%s' in the index (give a report id, a URN "
+                       "or an indexed file)", key);
+        srch_shown_free(s);
+        return SRCH_ERR_NOT_FOUND;
+    }
+    char term[64];
+    snprintf(term, sizeof term, "%s%s", TERM_REPORT, rid);
+    uint32_t count = 0;
+    xc_db_termfreq(db->db, term, &count);
+    uint32_t *ids = malloc((count + 1) * sizeof *ids);
+    size_t n = 0;
+    if (!ids || xc_db_postings(db->db, term, ids, count, &n) != XC_OK) {
+        free(ids);
+        srch_set_error(err, SRCH_ERR, "reading passages: %s", xc_last_error());
+        srch_shown_free(s);
+        return SRCH_ERR;
+    }
+    s->passages = calloc(n ? n : 1, sizeof *s->passages);
+    for (size_t i = 0; s->passages && i < n; i++) {
+        xc_doc *doc = NULL;
+        if (xc_db_get_document(db->db, ids[i], &doc) != XC_OK)
+            continue;
+        const char *dv;
+        size_t dvl;
+        if (xc_doc_get_value(doc, SLOT_STAMP, &dv, &dvl) == XC_OK && dvl > 0) {
+            xc_doc_free(doc); /* the report record itself */
+            continue;
+        }
+        char prid[13];
+        srch_hit *h = &s->passages[s->n_passages];
+        memset(h, 0, sizeof *h);
+        if (srch_passage_from_doc(doc, h, prid) == 0) {
+            h->report = s->report;
+            s->n_passages++;
+        } else {
+            free(h->section);
+            free(h->passage);
+        }
+        xc_doc_free(doc);
+    }
+    free(ids);
+    qsort(s->passages, s->n_passages, sizeof *s->passages, cmp_passage_index);
+    for (size_t i = 0; i < s->n_passages; i++)
+        s->passages[i].rank = (unsigned)i + 1;
+    *out = s;
+    return SRCH_OK;
+}
+
+/* ---------- reports ---------- */
+
+void srch_report_list_free(srch_report_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        srch_report_free(l->reports[i]);
+    free(l->reports);
+    free(l);
+}
+
+int srch_reports(srch_db *db, const char *filters, srch_sort sort,
+                 unsigned offset, unsigned limit, srch_report_list **out,
+                 srch_error *err)
+{
+    *out = NULL;
+    xc_query *base = NULL, *q = NULL;
+    char dt[16];
+    snprintf(dt, sizeof dt, "%sreport", TERM_DOCTYPE);
+    xc_query_term(dt, 1, 0, &base);
+    if (filters && *filters) {
+        qp_node *root = NULL;
+        qp_error perr;
+        memset(&perr, 0, sizeof perr);
+        if (qp_parse(filters, strlen(filters), &root, &perr) != 0) {
+            err->column = perr.column;
+            srch_set_error(err, SRCH_ERR_QUERY, "%s", perr.message);
+            xc_query_free(base);
+            return SRCH_ERR_QUERY;
+        }
+        hl_terms hl = {0};
+        xc_query *fq = NULL;
+        int text = 0;
+        int rc = srch_compile(db, root, "report", &fq, &text, &hl, err);
+        hl_terms_free(&hl);
+        qp_node_free(root);
+        xc_query_free(base);
+        if (rc < 0)
+            return err->code ? err->code : SRCH_ERR;
+        if (text) {
+            xc_query_free(fq);
+            srch_set_error(err, SRCH_ERR_QUERY,
+                           "reports takes filters only (grade:, type:, "
+                           "kind:, year:, date:, provider:, urn:); use "
+                           "'insearch search' for words");
+            return SRCH_ERR_QUERY;
+        }
+        q = fq;
+    } else {
+        q = base;
+    }
+    srch_report_list *l = calloc(1, sizeof *l);
+    xc_enquire *enq = NULL;
+    xc_mset *ms = NULL;
+    int rc = SRCH_ERR;
+    if (!l || xc_enquire_new(db->db, &enq) != XC_OK ||
+        xc_enquire_set_query(enq, q) != XC_OK ||
+        xc_enquire_set_boolean_weight(enq) != XC_OK ||
+        xc_enquire_set_sort_by_value(enq, SLOT_DATE,
+                                     sort != SRCH_SORT_DATE_ASC) != XC_OK ||
+        xc_enquire_get_mset(enq, offset, limit ? limit : 1000000, 0, &ms) !=
+            XC_OK) {
+        srch_set_error(err, SRCH_ERR, "listing reports: %s", xc_last_error());
+        goto done;
+    }
+    l->total = xc_mset_matches_estimated(ms);
+    uint32_t size = xc_mset_size(ms);
+    l->reports = calloc(size ? size : 1, sizeof *l->reports);
+    if (!l->reports)
+        goto done;
+    for (uint32_t i = 0; i < size; i++) {
+        xc_doc *doc = NULL;
+        if (xc_mset_get_document(ms, i, &doc) != XC_OK)
+            continue;
+        const char *data;
+        size_t len;
+        xc_doc_get_data(doc, &data, &len);
+        srch_report *r = srch_report_parse(data, len);
+        if (r)
+            l->reports[l->n++] = r;
+        xc_doc_free(doc);
+    }
+    rc = SRCH_OK;
+done:
+    xc_mset_free(ms);
+    xc_enquire_free(enq);
+    xc_query_free(q);
+    if (rc == SRCH_OK)
+        *out = l;
+    else
+        srch_report_list_free(l);
+    return rc;
+}
+
+/* ---------- stats ---------- */
+
+static uint64_t dir_size(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    uint64_t total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = str_printf("%s/%s", path, e->d_name);
+        struct stat st;
+        if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+        free(p);
+    }
+    closedir(d);
+    return total;
+}
+
+int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,
+                   srch_error *err)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t reports = 0, passages = 0, others = 0;
+    char t1[16], t2[16], t3[16];
+    snprintf(t1, sizeof t1, "%sreport", TERM_DOCTYPE);
+    snprintf(t2, sizeof t2, "%spassage", TERM_DOCTYPE);
+    snprintf(t3, sizeof t3, "%sother", TERM_KIND);
+    if (xc_db_termfreq(db->db, t1, &reports) != XC_OK ||
+        xc_db_termfreq(db->db, t2, &passages) != XC_OK ||
+        xc_db_termfreq(db->db, t3, &others) != XC_OK) {
+        srch_set_error(err, SRCH_ERR, "stats: %s", xc_last_error());
+        return SRCH_ERR;
+    }
+    /* XKother counts the records and the passages of non-reports: count
+     * only records, through the intersection's size. */
+    uint32_t other_records = 0;
+    if (others > 0) {
+        xc_query *a = NULL, *b = NULL, *q = NULL;
+        xc_query_term(t1, 1, 0, &a);
+        xc_query_term(t3, 1, 0, &b);
+        xc_query *parts[2] = {a, b};
+        xc_query_combine(XC_OP_AND, parts, 2, 0, &q);
+        xc_enquire *enq = NULL;
+        xc_mset *ms = NULL;
+        if (xc_enquire_new(db->db, &enq) == XC_OK &&
+            xc_enquire_set_query(enq, q) == XC_OK &&
+            xc_enquire_get_mset(enq, 0, 0, others, &ms) == XC_OK)
+            other_records = xc_mset_matches_estimated(ms);
+        xc_mset_free(ms);
+        xc_enquire_free(enq);
+        xc_query_free(q);
+        xc_query_free(a);
+        xc_query_free(b);
+    }
+    out->reports = reports - other_records;
+    out->others = other_records;
+    out->passages = passages;
+    /* Distinct words: positional terms have no uppercase prefix. */
+    xc_termiter *it = NULL;
+    if (xc_db_allterms(db->db, "", &it) == XC_OK) {
+        const char *term;
+        size_t len;
+        while (xc_termiter_next(it, &term, &len, NULL) == 1)
+            if (len > 0 && !(term[0] >= 'A' && term[0] <= 'Z'))
+                out->terms++;
+        xc_termiter_free(it);
+    }
+    out->size_bytes = dbpath ? dir_size(dbpath) : 0;
+    return SRCH_OK;
+}

@@ -1,0 +1,317 @@
+/* search.c - opening the index and running a ranked passage search. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer/terms.h"
+#include "searcher/searcher-private.h"
+#include "util/buf.h"
+
+/* BM25 as Xapian's defaults, but b a little lower: passages are short and
+ * similar in length, so length normalisation matters less. */
+#define BM25_K1 1.2
+#define BM25_B 0.6
+
+int srch_open(const char *dbpath, srch_db **out, srch_error *err)
+{
+    *out = NULL;
+    srch_db *db = calloc(1, sizeof *db);
+    if (!db) {
+        srch_set_error(err, SRCH_ERR, "out of memory");
+        return SRCH_ERR;
+    }
+    if (xc_db_open(dbpath, XC_OPEN_READ, &db->db) != XC_OK) {
+        srch_set_error(err, SRCH_ERR,
+                       "%s: cannot open the index (%s); build one with "
+                       "'insearch index --db %s FOLDER'",
+                       dbpath, xc_last_error(), dbpath);
+        free(db);
+        return SRCH_ERR;
+    }
+    char *fmt = NULL;
+    size_t fl = 0;
+    if (xc_db_get_metadata(db->db, TERM_META_FORMAT, &fmt, &fl) == XC_OK &&
+        fl > 0 && strcmp(fmt, "1") != 0) {
+        srch_set_error(err, SRCH_ERR,
+                       "%s: index format %s is not one this insearch reads "
+                       "(1): index again into a new folder", dbpath, fmt);
+        free(fmt);
+        srch_close(db);
+        return SRCH_ERR;
+    }
+    free(fmt);
+    char *aerr = NULL;
+    if (stm_analyser_new(STM_MODE_QUERY, &db->query_an, &aerr) != STM_OK ||
+        stm_analyser_new(STM_MODE_INDEX, &db->index_an, &aerr) != STM_OK) {
+        srch_set_error(err, SRCH_ERR, "analyser: %s", aerr ? aerr : "failed");
+        free(aerr);
+        srch_close(db);
+        return SRCH_ERR;
+    }
+    *out = db;
+    return SRCH_OK;
+}
+
+void srch_close(srch_db *db)
+{
+    if (!db)
+        return;
+    xc_db_close(db->db);
+    stm_analyser_free(db->query_an);
+    stm_analyser_free(db->index_an);
+    free(db);
+}
+
+void srch_results_free(srch_results *res)
+{
+    if (!res)
+        return;
+    for (size_t i = 0; i < res->n_hits; i++) {
+        free(res->hits[i].passage);
+        free(res->hits[i].snippet);
+        free(res->hits[i].highlights);
+        free(res->hits[i].section);
+    }
+    free(res->hits);
+    for (size_t i = 0; i < res->n_reports; i++)
+        srch_report_free(res->reports[i]);
+    free(res->reports);
+    for (size_t i = 0; i < res->n_facets; i++) {
+        for (size_t j = 0; j < res->facets[i].n_values; j++)
+            free(res->facets[i].values[j].value);
+        free(res->facets[i].values);
+    }
+    free(res->facets);
+    free(res->did_you_mean);
+    free(res->query_description);
+    free(res);
+}
+
+/* The report of a hit, loaded once per result list. */
+static const srch_report *report_for(srch_db *db, srch_results *res,
+                                     const char *rid)
+{
+    for (size_t i = 0; i < res->n_reports; i++)
+        if (strcmp(res->reports[i]->id, rid) == 0)
+            return res->reports[i];
+    srch_report *r = srch_report_load(db, rid);
+    if (!r)
+        return NULL;
+    srch_report **nr =
+        realloc(res->reports, (res->n_reports + 1) * sizeof *nr);
+    if (!nr) {
+        srch_report_free(r);
+        return NULL;
+    }
+    res->reports = nr;
+    nr[res->n_reports++] = r;
+    return r;
+}
+
+/* Replace each word of the query that has no hits by a suggestion. */
+static char *did_you_mean(srch_db *db, const char *query, const strlist *missing)
+{
+    if (missing->n == 0)
+        return NULL;
+    buf b = BUF_INIT;
+    int changed = 0;
+    const char *p = query;
+    while (*p) {
+        /* copy separators */
+        size_t sep = strspn(p, " \t\n\"()");
+        buf_append(&b, p, sep);
+        p += sep;
+        size_t wl = strcspn(p, " \t\n\"()");
+        if (wl == 0)
+            continue;
+        char *w = str_ndup(p, wl);
+        char *lw = w ? str_dup(w) : NULL;
+        for (char *c = lw; c && *c; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
+        char *sugg = NULL;
+        if (lw && strlist_has(missing, lw, strlen(lw)))
+            sugg = srch_suggest_word(db, lw);
+        if (sugg) {
+            buf_puts(&b, sugg);
+            changed = 1;
+        } else {
+            buf_append(&b, p, wl);
+        }
+        free(sugg);
+        free(w);
+        free(lw);
+        p += wl;
+    }
+    if (!changed || buf_error(&b)) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_detach(&b, NULL);
+}
+
+static const struct {
+    const char *field;
+    unsigned slot;
+} facet_slots[] = {{"grade", SLOT_GRADE},
+                   {"kind", SLOT_KIND},
+                   {"type", SLOT_TYPE},
+                   {"year", SLOT_YEAR}};
+#define N_FACETS (sizeof facet_slots / sizeof facet_slots[0])
+
+int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
+                srch_error *err)
+{
+    *out = NULL;
+    memset(err, 0, sizeof *err);
+    const char *query = opt->query ? opt->query : "";
+    qp_node *root = NULL;
+    qp_error perr;
+    memset(&perr, 0, sizeof perr);
+    if (qp_parse(query, strlen(query), &root, &perr) != 0) {
+        err->code = SRCH_ERR_QUERY;
+        err->column = perr.column;
+        snprintf(err->message, sizeof err->message, "%s", perr.message);
+        return SRCH_ERR_QUERY;
+    }
+    hl_terms hl = {0};
+    xc_query *q = NULL;
+    int text = 0;
+    if (srch_compile(db, root, "passage", &q, &text, &hl, err) < 0) {
+        qp_node_free(root);
+        hl_terms_free(&hl);
+        return err->code ? err->code : SRCH_ERR;
+    }
+    qp_node_free(root);
+    srch_results *res = calloc(1, sizeof *res);
+    if (!res) {
+        xc_query_free(q);
+        hl_terms_free(&hl);
+        srch_set_error(err, SRCH_ERR, "out of memory");
+        return SRCH_ERR;
+    }
+    if (!q) {
+        /* Nothing left to search for (only punctuation): no results, not
+         * an error. */
+        hl_terms_free(&hl);
+        *out = res;
+        return SRCH_OK;
+    }
+    xc_query_describe(q, &res->query_description);
+    unsigned limit = opt->limit ? opt->limit : 10;
+    xc_enquire *enq = NULL;
+    xc_mset *ms = NULL;
+    int rc = SRCH_ERR;
+    uint32_t doccount = 0;
+    xc_db_doccount(db->db, &doccount);
+    if (xc_enquire_new(db->db, &enq) != XC_OK ||
+        xc_enquire_set_query(enq, q) != XC_OK)
+        goto xfail;
+    if (text) {
+        if (xc_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, 0.5) != XC_OK)
+            goto xfail;
+    } else if (xc_enquire_set_boolean_weight(enq) != XC_OK) {
+        goto xfail;
+    }
+    if (opt->by_report &&
+        xc_enquire_set_collapse_key(enq, SLOT_REPORT, 1) != XC_OK)
+        goto xfail;
+    srch_sort sort = opt->sort;
+    if (!text && sort == SRCH_SORT_RELEVANCE)
+        sort = SRCH_SORT_DATE_DESC; /* nothing to rank by: newest first */
+    if (sort != SRCH_SORT_RELEVANCE &&
+        xc_enquire_set_sort_by_value(enq, SLOT_DATE,
+                                     sort == SRCH_SORT_DATE_DESC) != XC_OK)
+        goto xfail;
+    if (opt->facets)
+        for (size_t i = 0; i < N_FACETS; i++)
+            if (xc_enquire_add_facet(enq, facet_slots[i].slot) != XC_OK)
+                goto xfail;
+    if (xc_enquire_get_mset(enq, opt->offset, limit,
+                            opt->facets ? doccount : opt->offset + limit + 1,
+                            &ms) != XC_OK) {
+        if (strstr(xc_last_error(), "Wildcard") ||
+            strstr(xc_last_error(), "wildcard")) {
+            srch_set_error(err, SRCH_ERR_QUERY,
+                           "a wildcard matches too many words (the cap is "
+                           "2000): make the prefix longer");
+            rc = SRCH_ERR_QUERY;
+            goto done;
+        }
+        goto xfail;
+    }
+    res->total = xc_mset_matches_estimated(ms);
+    res->total_lower = xc_mset_matches_lower_bound(ms);
+    res->total_upper = xc_mset_matches_upper_bound(ms);
+    uint32_t size = xc_mset_size(ms);
+    res->hits = calloc(size ? size : 1, sizeof *res->hits);
+    if (!res->hits)
+        goto xfail;
+    for (uint32_t i = 0; i < size; i++) {
+        srch_hit *h = &res->hits[res->n_hits];
+        uint32_t docid, collapsed;
+        double w;
+        xc_doc *doc = NULL;
+        char rid[13];
+        if (xc_mset_item(ms, i, &docid, &w, &collapsed) != XC_OK ||
+            xc_mset_get_document(ms, i, &doc) != XC_OK)
+            goto xfail;
+        memset(h, 0, sizeof *h);
+        if (srch_passage_from_doc(doc, h, rid) != 0) {
+            free(h->section);
+            free(h->passage);
+            xc_doc_free(doc);
+            continue; /* not a passage record: skip */
+        }
+        xc_doc_free(doc);
+        h->rank = opt->offset + (unsigned)res->n_hits + 1;
+        h->score = text ? w : 0.0;
+        h->collapsed = collapsed;
+        h->report = report_for(db, res, rid);
+        srch_make_snippet(db, h->passage, strlen(h->passage), &hl,
+                          opt->snippet_words, h);
+        res->n_hits++;
+    }
+    if (opt->facets) {
+        res->facets = calloc(N_FACETS, sizeof *res->facets);
+        for (size_t f = 0; res->facets && f < N_FACETS; f++) {
+            srch_facet *fc = &res->facets[res->n_facets++];
+            fc->field = facet_slots[f].field;
+            const char *v;
+            size_t vl;
+            uint32_t count;
+            for (size_t j = 0; xc_mset_facet(ms, (unsigned)f, j, &v, &vl,
+                                             &count) == 1;
+                 j++) {
+                if (vl == 0)
+                    continue; /* unknown values are not a facet */
+                srch_facet_value *nv = realloc(
+                    fc->values, (fc->n_values + 1) * sizeof *nv);
+                if (!nv)
+                    break;
+                fc->values = nv;
+                nv[fc->n_values].value = str_ndup(v, vl);
+                nv[fc->n_values].count = count;
+                fc->n_values++;
+            }
+        }
+    }
+    if (hl.missing.n > 0)
+        res->did_you_mean = did_you_mean(db, query, &hl.missing);
+    rc = SRCH_OK;
+    goto done;
+xfail:
+    srch_set_error(err, SRCH_ERR, "search failed: %s", xc_last_error());
+    rc = SRCH_ERR;
+done:
+    xc_mset_free(ms);
+    xc_enquire_free(enq);
+    xc_query_free(q);
+    hl_terms_free(&hl);
+    if (rc == SRCH_OK)
+        *out = res;
+    else
+        srch_results_free(res);
+    return rc;
+}

@@ -1,0 +1,73 @@
+/* searcher-private.h - what the searcher's files share (not for other
+ * modules). One section per file. */
+#ifndef INSEARCH_SEARCHER_PRIVATE_H
+#define INSEARCH_SEARCHER_PRIVATE_H
+
+#include "searcher/qparse.h"
+#include "searcher/searcher.h"
+#include "stemmer/stemmer.h"
+#include "xapian-c/xapian-c.h"
+
+struct srch_db {
+    xc_db *db;
+    stm_analyser *query_an;  /* STM_MODE_QUERY: what people type */
+    stm_analyser *index_an;  /* STM_MODE_INDEX: re-reading passages */
+};
+
+void srch_set_error(srch_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- compile.c: query tree -> Xapian query ---- */
+
+/* A growing list of strings. */
+typedef struct strlist {
+    char **v;
+    size_t n, cap;
+} strlist;
+
+int strlist_add(strlist *l, const char *s, size_t n);
+int strlist_has(const strlist *l, const char *s, size_t n);
+void strlist_free(strlist *l);
+
+/* What the snippet maker highlights: the matching forms of the positive
+ * parts of the query. */
+typedef struct hl_terms {
+    strlist stems;     /* Z terms without the prefix */
+    strlist kforms;    /* K terms without the prefix */
+    strlist words;     /* exact positional words */
+    strlist prefixes;  /* wildcard prefixes */
+    strlist *phrases;  /* each a list of positional words */
+    size_t n_phrases, cap_phrases;
+    strlist missing;   /* words typed that match nothing (did you mean) */
+} hl_terms;
+
+void hl_terms_free(hl_terms *hl);
+
+/* Compile a parsed query. A query of filters only selects documents of
+ * `doctype` ("passage" or "report"). *out is NULL when nothing is left to
+ * search for (only stopwords or punctuation). *text is set to 1 when the
+ * query has a text part that weighs results (not just filters). */
+int srch_compile(srch_db *db, const qp_node *root, const char *doctype,
+                 xc_query **out, int *text, hl_terms *hl, srch_error *err);
+
+/* ---- snippet.c ---- */
+
+int srch_make_snippet(srch_db *db, const char *text, size_t len,
+                      const hl_terms *hl, unsigned window_words,
+                      srch_hit *hit);
+
+/* ---- records.c ---- */
+
+srch_report *srch_report_parse(const char *data, size_t len);
+/* Read a passage document into a hit (passage, section, page, index) and
+ * its report id. */
+int srch_passage_from_doc(xc_doc *doc, srch_hit *h, char rid[13]);
+/* Fetch the report record of a report id (NULL if absent). */
+srch_report *srch_report_load(srch_db *db, const char *rid);
+
+/* ---- suggest.c ---- */
+
+/* A corrected spelling for a word with no hits, or NULL. malloc'd. */
+char *srch_suggest_word(srch_db *db, const char *word);
+
+#endif /* INSEARCH_SEARCHER_PRIVATE_H */

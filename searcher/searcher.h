@@ -1,0 +1,150 @@
+/* searcher.h - reading the index: ranked passage search with snippets,
+ * report records (`show`, `reports`) and counts (`stats`).
+ *
+ * Every result object is owned by the caller and freed with its _free
+ * function; the strings inside belong to that object.
+ */
+#ifndef INSEARCH_SEARCHER_H
+#define INSEARCH_SEARCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SRCH_OK 0
+#define SRCH_ERR (-1)           /* database or other failure */
+#define SRCH_ERR_QUERY (-2)     /* the query is malformed: see column */
+#define SRCH_ERR_NOT_FOUND (-3) /* show: no such report */
+#define SRCH_ERR_AMBIGUOUS (-4) /* show: the key names several reports */
+
+typedef struct srch_error {
+    int code;
+    size_t column;       /* SRCH_ERR_QUERY: 1-based column in the query */
+    char message[512];
+} srch_error;
+
+typedef struct srch_db srch_db;
+
+/* Open the index read-only. */
+int srch_open(const char *dbpath, srch_db **out, srch_error *err);
+void srch_close(srch_db *db);
+
+typedef struct srch_judgement {
+    char *name;
+    char *grade;
+} srch_judgement;
+
+typedef struct srch_report {
+    char *id, *source, *format, *charset, *title, *provider, *urn, *type,
+        *kind, *date_start, *date_end, *grade, *previous_grade;
+    unsigned n_passages;
+    srch_judgement *judgements;
+    size_t n_judgements;
+} srch_report;
+
+typedef struct srch_span {
+    size_t start, end; /* byte offsets into the snippet */
+} srch_span;
+
+typedef struct srch_hit {
+    unsigned rank;          /* 1-based over the whole result list */
+    double score;           /* BM25 (0 for filter-only searches) */
+    char *passage;          /* the full passage text */
+    char *snippet;          /* a window of the passage around the matches */
+    srch_span *highlights;  /* matched words/phrases in `snippet` */
+    size_t n_highlights;
+    char *section;
+    unsigned page;          /* 0 unknown */
+    unsigned passage_index; /* 0-based within the report */
+    unsigned collapsed;     /* --by-report: other matching passages */
+    const srch_report *report; /* owned by the results */
+} srch_hit;
+
+typedef struct srch_facet_value {
+    char *value;
+    unsigned count;
+} srch_facet_value;
+
+typedef struct srch_facet {
+    const char *field; /* "grade", "kind", "type", "year" (static) */
+    srch_facet_value *values;
+    size_t n_values;
+} srch_facet;
+
+typedef enum srch_sort {
+    SRCH_SORT_RELEVANCE = 0,
+    SRCH_SORT_DATE_DESC,
+    SRCH_SORT_DATE_ASC
+} srch_sort;
+
+typedef struct srch_options {
+    const char *query;  /* the query language: see qparse.h */
+    unsigned offset;    /* results to skip */
+    unsigned limit;     /* results to return (default 10 when 0) */
+    int by_report;      /* keep the best passage of each report */
+    srch_sort sort;
+    int facets;         /* count grade/kind/type/year over the whole match */
+    unsigned snippet_words; /* window size (default 36 when 0) */
+} srch_options;
+
+#define SRCH_OPTIONS_INIT {NULL, 0, 10, 0, SRCH_SORT_RELEVANCE, 0, 0}
+
+typedef struct srch_results {
+    srch_hit *hits;
+    size_t n_hits;
+    uint32_t total;        /* estimated matches */
+    uint32_t total_lower, total_upper;
+    char *did_you_mean;    /* a corrected query, or NULL */
+    char *query_description; /* the Xapian query, for --explain */
+    srch_facet *facets;
+    size_t n_facets;
+    /* owned reports the hits point to */
+    srch_report **reports;
+    size_t n_reports;
+} srch_results;
+
+int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
+                srch_error *err);
+void srch_results_free(srch_results *res);
+
+/* `show`: a report by id, URN, or source file path. For a URN with several
+ * reports the most recent is shown and the others are listed. The passages
+ * come back as hits in report order (rank = index + 1, no snippets). */
+typedef struct srch_shown {
+    srch_report *report;
+    srch_hit *passages;
+    size_t n_passages;
+    char **other_ids;   /* other reports with the same URN */
+    size_t n_other_ids;
+} srch_shown;
+
+int srch_show(srch_db *db, const char *key, srch_shown **out,
+              srch_error *err);
+void srch_shown_free(srch_shown *s);
+
+/* `reports`: the report records matching a filter-only query (may be
+ * empty: all), sorted by date (newest first unless sort says ascending). */
+typedef struct srch_report_list {
+    srch_report **reports;
+    size_t n;
+    uint32_t total;
+} srch_report_list;
+
+int srch_reports(srch_db *db, const char *filters, srch_sort sort,
+                 unsigned offset, unsigned limit, srch_report_list **out,
+                 srch_error *err);
+void srch_report_list_free(srch_report_list *l);
+
+typedef struct srch_stats {
+    uint64_t reports;    /* inspection reports */
+    uint64_t others;     /* indexed documents that are not reports */
+    uint64_t passages;
+    uint64_t terms;      /* distinct words (positional terms) */
+    uint64_t size_bytes; /* on disk */
+} srch_stats;
+
+int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,
+                   srch_error *err);
+
+void srch_report_free(srch_report *r);
+
+#endif /* INSEARCH_SEARCHER_H */

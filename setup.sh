@@ -1,0 +1,59 @@
+#!/bin/sh
+# setup.sh - one command from a fresh Debian 12 machine to a working insearch.
+#
+#   ./setup.sh demo    install what is missing, build, index the bundled
+#                      sample corpus and run a search (the main job)
+#   ./setup.sh check   install what is missing, build, run the whole test suite
+#   ./setup.sh build   install what is missing and build only
+#
+# Needs root (or sudo) only when Debian packages are missing.
+set -eu
+
+cd "$(dirname "$0")"
+what=${1:-demo}
+
+PACKAGES="build-essential autoconf automake pkg-config libxapian-dev libicu-dev zlib1g-dev check xapian-tools"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup: installing Debian packages:$missing"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+    autoreconf -fi
+fi
+if [ ! -f Makefile ] || [ configure -nt config.status ]; then
+    ./configure -q
+fi
+jobs=$(nproc 2>/dev/null || echo 2)
+make -s -j"$jobs"
+
+case "$what" in
+build)
+    ;;
+check)
+    make -s -j"$jobs" check
+    ;;
+demo)
+    db=${INSEARCH_DB:-$PWD/demo-db}
+    echo
+    echo "== ./insearch index --db $db corpus/samples"
+    ./insearch index --db "$db" corpus/samples
+    echo
+    echo "== ./insearch search --db $db --limit 5 'the Prevent duty'"
+    ./insearch search --db "$db" --limit 5 '"the Prevent duty"'
+    echo "== ./insearch search --db $db --by-report --limit 5 off-the-job training grade:requires-improvement"
+    ./insearch search --db "$db" --by-report --limit 5 off-the-job training grade:requires-improvement
+    echo "Try: ./insearch search --db $db 'safeguarding NEAR DBS'   (./insearch help search)"
+    ;;
+*)
+    echo "usage: ./setup.sh [demo|check|build]" >&2
+    exit 2
+    ;;
+esac

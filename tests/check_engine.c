@@ -1,0 +1,403 @@
+/* check_engine.c - the indexer and the searcher together, on small reports
+ * written by the test into a temporary folder. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "indexer/indexer.h"
+#include "searcher/searcher.h"
+#include "util/buf.h"
+
+static char tmpdir[256];
+static char dbdir[300];
+static char docs[300];
+
+static const char report_a[] =
+    "Inspection of Ashcombe Training Limited\n\n"
+    "Inspection dates: 14 to 17 May 2024\n\n"
+    "Overall effectiveness\tRequires improvement\n"
+    "The quality of education\tRequires improvement\n"
+    "Leadership and management\tRequires improvement\n\n"
+    "Information about this provider\n\n"
+    "Ashcombe Training Limited is an independent learning provider in "
+    "Exeter. It has 310 apprentices on standards-based apprenticeships.\n\n"
+    "What does the provider do well and what does it need to do better?\n\n"
+    "Leaders have not ensured that apprentices receive their entitlement "
+    "to off-the-job training. Too many apprentices fall behind.\n\n"
+    "Staff shortages prevented several apprentices from completing their "
+    "programmes on time, and leaders did too little to prevent the delays.\n\n"
+    "Safeguarding\n\n"
+    "The arrangements for safeguarding are effective.\n\n"
+    "Apprentices understand the Prevent duty and the risks of "
+    "radicalisation and extremism in their workplaces. Tutors cover "
+    "'Prevent' in every progress review.\n\n"
+    "Provider details\n\n"
+    "Unique reference number\t1278341\n"
+    "Provider type\tIndependent learning provider\n";
+
+static const char report_b[] =
+    "Inspection of Brindle Vale College\n\n"
+    "Inspection dates: 3 to 6 June 2019\n\n"
+    "Overall effectiveness\tGood\n"
+    "The quality of education\tGood\n\n"
+    "What does the provider do well and what does it need to do better?\n\n"
+    "Learners develop their English and mathematics skills well, and most "
+    "achieve their functional skills qualifications at level 2.\n\n"
+    "Teachers plan the off the job element of study programmes carefully "
+    "with employers.\n\n"
+    "Safeguarding\n\n"
+    "The arrangements for safeguarding are effective. Staff have had "
+    "training on the Prevent duty and DBS checks are thorough.\n\n"
+    "Provider details\n\n"
+    "Unique reference number\t130999\n"
+    "Provider type\tGeneral further education college\n";
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char *p = str_printf("%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    free(p);
+}
+
+typedef struct errs {
+    int count;
+    char last[512];
+} errs;
+
+static void on_error(void *ctx, const char *path, const char *msg)
+{
+    errs *e = ctx;
+    (void)path;
+    e->count++;
+    snprintf(e->last, sizeof e->last, "%s", msg);
+}
+
+static idx_stats run_index(const char *path, int prune, errs *e)
+{
+    idx_callbacks cb = {on_error, NULL, NULL, e};
+    idx_indexer *ix = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(idx_open(dbdir, &cb, &ix, &err), IDX_OK);
+    if (path)
+        ck_assert_int_eq(idx_add_path(ix, path, &err), IDX_OK);
+    if (prune)
+        ck_assert_int_eq(idx_prune(ix, &err), IDX_OK);
+    idx_stats st = *idx_get_stats(ix);
+    ck_assert_int_eq(idx_close(ix, &err), IDX_OK);
+    return st;
+}
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_engine.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    snprintf(dbdir, sizeof dbdir, "%s/db", tmpdir);
+    snprintf(docs, sizeof docs, "%s/docs", tmpdir);
+    mkdir(docs, 0755);
+    write_file(docs, "ashcombe-2024.txt", report_a);
+    write_file(docs, "brindle-2019.txt", report_b);
+    write_file(docs, "empty.txt", "");
+    errs e = {0, ""};
+    idx_stats st = run_index(docs, 0, &e);
+    ck_assert_uint_eq(st.files_indexed, 2);
+    ck_assert_uint_eq(st.files_failed, 1); /* the empty file */
+    ck_assert_int_eq(e.count, 1);
+    ck_assert_ptr_nonnull(strstr(e.last, "empty.txt"));
+}
+
+static void teardown(void)
+{
+    char *cmd = str_printf("rm -rf '%s'", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+}
+
+static srch_results *search(const char *q, int by_report)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_options opt = SRCH_OPTIONS_INIT;
+    opt.query = q;
+    opt.limit = 50;
+    opt.by_report = by_report;
+    srch_results *res = NULL;
+    int rc = srch_search(db, &opt, &res, &err);
+    ck_assert_msg(rc == SRCH_OK, "query '%s': %s", q, err.message);
+    /* the hits' reports are owned by the results, the db can go */
+    srch_close(db);
+    return res;
+}
+
+static int hits_contain(const srch_results *r, const char *needle)
+{
+    for (size_t i = 0; i < r->n_hits; i++)
+        if (strstr(r->hits[i].passage, needle))
+            return 1;
+    return 0;
+}
+
+static int all_hits_contain(const srch_results *r, const char *needle)
+{
+    for (size_t i = 0; i < r->n_hits; i++)
+        if (!strstr(r->hits[i].passage, needle))
+            return 0;
+    return r->n_hits > 0;
+}
+
+START_TEST(test_word_and_stem)
+{
+    srch_results *r = search("apprentice", 0);
+    ck_assert_uint_ge(r->n_hits, 2);
+    ck_assert(hits_contain(r, "apprentices"));
+    /* every hit has its report */
+    for (size_t i = 0; i < r->n_hits; i++) {
+        ck_assert_ptr_nonnull(r->hits[i].report);
+        ck_assert_str_eq(r->hits[i].report->provider, "Ashcombe Training Limited");
+        ck_assert_uint_ge(r->hits[i].n_highlights, 1);
+    }
+    srch_results_free(r);
+}
+END_TEST
+
+START_TEST(test_prevent_duty_vs_verb)
+{
+    srch_results *r = search("Prevent", 0);
+    ck_assert_uint_eq(r->n_hits, 2); /* Ashcombe's and Brindle's duty */
+    ck_assert(!hits_contain(r, "prevented several"));
+    srch_results_free(r);
+    r = search("prevented", 0);
+    ck_assert_uint_eq(r->n_hits, 1);
+    ck_assert(all_hits_contain(r, "prevented several"));
+    /* the highlight marks the verbs, not anything else */
+    const srch_hit *h = &r->hits[0];
+    ck_assert_uint_eq(h->n_highlights, 2); /* prevented ... prevent */
+    ck_assert(strncmp(h->snippet + h->highlights[0].start, "prevented", 9) == 0);
+    srch_results_free(r);
+}
+END_TEST
+
+START_TEST(test_hyphenated_phrase)
+{
+    /* off-the-job finds both the hyphenated and the spaced form */
+    srch_results *r = search("off-the-job", 0);
+    ck_assert_uint_eq(r->n_hits, 2);
+    srch_results_free(r);
+    r = search("\"off the job\"", 0);
+    ck_assert_uint_eq(r->n_hits, 2);
+    /* a phrase is highlighted as one span */
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const srch_hit *h = &r->hits[i];
+        ck_assert_uint_eq(h->n_highlights, 1);
+        size_t n = h->highlights[0].end - h->highlights[0].start;
+        ck_assert_uint_eq(n, strlen("off-the-job"));
+    }
+    srch_results_free(r);
+}
+END_TEST
+
+START_TEST(test_filters)
+{
+    srch_results *r = search("safeguarding grade:good", 0);
+    ck_assert_uint_ge(r->n_hits, 1);
+    for (size_t i = 0; i < r->n_hits; i++)
+        ck_assert_str_eq(r->hits[i].report->grade, "good");
+    srch_results_free(r);
+    r = search("safeguarding year:2024", 0);
+    for (size_t i = 0; i < r->n_hits; i++)
+        ck_assert_str_eq(r->hits[i].report->date_start, "2024-05-14");
+    ck_assert_uint_ge(r->n_hits, 1);
+    srch_results_free(r);
+    r = search("safeguarding date:2019-01-01..2019-12-31", 0);
+    ck_assert_uint_ge(r->n_hits, 1);
+    for (size_t i = 0; i < r->n_hits; i++)
+        ck_assert_str_eq(r->hits[i].report->urn, "130999");
+    srch_results_free(r);
+    r = search("safeguarding -urn:130999", 0);
+    ck_assert_uint_ge(r->n_hits, 1);
+    for (size_t i = 0; i < r->n_hits; i++)
+        ck_assert_str_eq(r->hits[i].report->urn, "1278341");
+    srch_results_free(r);
+    r = search("provider:ashcombe", 0);
+    ck_assert_uint_ge(r->n_hits, 3);
+    for (size_t i = 0; i < r->n_hits; i++)
+        ck_assert_str_eq(r->hits[i].report->urn, "1278341");
+    srch_results_free(r);
+    r = search("type:college Prevent", 0);
+    ck_assert_uint_eq(r->n_hits, 1);
+    srch_results_free(r);
+}
+END_TEST
+
+START_TEST(test_by_report_and_boolean)
+{
+    srch_results *r = search("safeguarding OR apprentices", 1);
+    ck_assert_uint_eq(r->n_hits, 2); /* one per report */
+    ck_assert_str_ne(r->hits[0].report->id, r->hits[1].report->id);
+    srch_results_free(r);
+    r = search("safeguarding NOT Prevent", 0);
+    ck_assert(!hits_contain(r, "Prevent"));
+    ck_assert_uint_ge(r->n_hits, 1);
+    srch_results_free(r);
+    r = search("radicalisation NEAR/3 extremism", 0);
+    ck_assert_uint_eq(r->n_hits, 1);
+    srch_results_free(r);
+    r = search("radical*", 0);
+    ck_assert_uint_eq(r->n_hits, 1);
+    srch_results_free(r);
+}
+END_TEST
+
+START_TEST(test_bad_query_and_no_match)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_options opt = SRCH_OPTIONS_INIT;
+    srch_results *res = NULL;
+    opt.query = "safeguarding AND (training";
+    ck_assert_int_eq(srch_search(db, &opt, &res, &err), SRCH_ERR_QUERY);
+    ck_assert_uint_gt(err.column, 0);
+    ck_assert_ptr_null(res);
+    opt.query = "zebra";
+    ck_assert_int_eq(srch_search(db, &opt, &res, &err), SRCH_OK);
+    ck_assert_uint_eq(res->n_hits, 0);
+    srch_results_free(res);
+    opt.query = "safegaurding";
+    ck_assert_int_eq(srch_search(db, &opt, &res, &err), SRCH_OK);
+    ck_assert_uint_eq(res->n_hits, 0);
+    ck_assert_ptr_nonnull(res->did_you_mean);
+    ck_assert_str_eq(res->did_you_mean, "safeguarding");
+    srch_results_free(res);
+    srch_close(db);
+}
+END_TEST
+
+START_TEST(test_show_reports_stats)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_shown *s = NULL;
+    ck_assert_int_eq(srch_show(db, "1278341", &s, &err), SRCH_OK);
+    ck_assert_str_eq(s->report->provider, "Ashcombe Training Limited");
+    ck_assert_str_eq(s->report->grade, "requires-improvement");
+    ck_assert_uint_ge(s->n_passages, 4);
+    for (size_t i = 0; i < s->n_passages; i++)
+        ck_assert_uint_eq(s->passages[i].passage_index, i);
+    char id[13];
+    snprintf(id, sizeof id, "%s", s->report->id);
+    srch_shown_free(s);
+    ck_assert_int_eq(srch_show(db, id, &s, &err), SRCH_OK);
+    ck_assert_str_eq(s->report->urn, "1278341");
+    srch_shown_free(s);
+    char *file = str_printf("%s/brindle-2019.txt", docs);
+    ck_assert_int_eq(srch_show(db, file, &s, &err), SRCH_OK);
+    ck_assert_str_eq(s->report->urn, "130999");
+    srch_shown_free(s);
+    free(file);
+    ck_assert_int_eq(srch_show(db, "999999", &s, &err), SRCH_ERR_NOT_FOUND);
+    ck_assert_ptr_nonnull(strstr(err.message, "999999"));
+
+    srch_report_list *l = NULL;
+    ck_assert_int_eq(srch_reports(db, "", SRCH_SORT_DATE_DESC, 0, 0, &l, &err),
+                     SRCH_OK);
+    ck_assert_uint_eq(l->n, 2);
+    ck_assert_str_eq(l->reports[0]->date_start, "2024-05-14"); /* newest */
+    srch_report_list_free(l);
+    ck_assert_int_eq(srch_reports(db, "grade:good", SRCH_SORT_DATE_DESC, 0, 0,
+                                  &l, &err), SRCH_OK);
+    ck_assert_uint_eq(l->n, 1);
+    ck_assert_str_eq(l->reports[0]->urn, "130999");
+    srch_report_list_free(l);
+    ck_assert_int_eq(srch_reports(db, "safeguarding", SRCH_SORT_DATE_DESC, 0,
+                                  0, &l, &err), SRCH_ERR_QUERY);
+
+    srch_stats st;
+    ck_assert_int_eq(srch_get_stats(db, dbdir, &st, &err), SRCH_OK);
+    ck_assert_uint_eq(st.reports, 2);
+    ck_assert_uint_ge(st.passages, 8);
+    ck_assert_uint_gt(st.terms, 50);
+    ck_assert_uint_gt(st.size_bytes, 0);
+    srch_close(db);
+}
+END_TEST
+
+START_TEST(test_reindex_unchanged_changed_pruned)
+{
+    errs e = {0, ""};
+    idx_stats st = run_index(docs, 0, &e);
+    ck_assert_uint_eq(st.files_unchanged, 2);
+    ck_assert_uint_eq(st.files_indexed, 0);
+    ck_assert_uint_eq(st.passages, 0);
+
+    /* change one file: its old passages go, the new ones come */
+    const char *cut = strstr(report_b, "Safeguarding\n");
+    ck_assert_ptr_nonnull(cut);
+    char *text = str_printf("%.*sA new paragraph about zeppelins and "
+                            "apprentices.\n\n%s", (int)(cut - report_b),
+                            report_b, cut);
+    write_file(docs, "brindle-2019.txt", text);
+    free(text);
+    /* make sure the mtime differs even on coarse clocks */
+    char *p = str_printf("%s/brindle-2019.txt", docs);
+    struct timeval tv[2] = {{1700000000, 0}, {1700000000, 0}};
+    utimes(p, tv);
+    st = run_index(docs, 0, &e);
+    ck_assert_uint_eq(st.files_indexed, 1);
+    ck_assert_uint_eq(st.files_unchanged, 1);
+    srch_results *r = search("zeppelins", 0);
+    ck_assert_uint_eq(r->n_hits, 1);
+    srch_results_free(r);
+    r = search("\"English and mathematics skills\"", 0);
+    ck_assert_uint_eq(r->n_hits, 1); /* not two copies */
+    srch_results_free(r);
+
+    /* remove it and prune */
+    ck_assert_int_eq(unlink(p), 0);
+    free(p);
+    st = run_index(NULL, 1, &e);
+    ck_assert_uint_eq(st.files_pruned, 1);
+    r = search("zeppelins", 0);
+    ck_assert_uint_eq(r->n_hits, 0);
+    srch_results_free(r);
+    r = search("Prevent", 0);
+    ck_assert_uint_eq(r->n_hits, 1);
+    srch_results_free(r);
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("index+search");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_word_and_stem);
+    tcase_add_test(tc, test_prevent_duty_vs_verb);
+    tcase_add_test(tc, test_hyphenated_phrase);
+    tcase_add_test(tc, test_filters);
+    tcase_add_test(tc, test_by_report_and_boolean);
+    tcase_add_test(tc, test_bad_query_and_no_match);
+    tcase_add_test(tc, test_show_reports_stats);
+    tcase_add_test(tc, test_reindex_unchanged_changed_pruned);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(engine_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

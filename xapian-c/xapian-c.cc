@@ -1,0 +1,1270 @@
+/* xapian-c.cc - the C API of xapian-c.h over libxapian.
+ *
+ * Every entry point has the same shape:
+ *
+ *     try { ... } catch (...) { return map_current_exception(); }
+ *
+ * and map_current_exception() is the one place that knows which Xapian error
+ * becomes which status. Xapian::Error does not derive from std::exception,
+ * so the helper catches both hierarchies and then anything else: no
+ * exception may cross into C.
+ *
+ * Built with -fvisibility=hidden; only the xc_ functions are marked for
+ * export, and everything else here has internal linkage (tests/symbols.sh
+ * checks the object).
+ */
+#include "xapian-c.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#define XC_EXPORT extern "C" __attribute__((visibility("default")))
+
+/* An enquire re-creates its spies for every run, so this bounds the work a
+ * run does on facets, not memory that grows. */
+#define XC_MAX_FACETS 8
+
+struct xc_db {
+    /* `db` is what every read goes through; `wdb` points at the same object
+     * when the database was opened for writing. */
+    Xapian::Database *db;
+    Xapian::WritableDatabase *wdb;
+};
+
+struct xc_doc {
+    Xapian::Document doc;
+    /* Hold what get_data/get_value hand out as borrowed pointers. */
+    std::string data;
+    std::string value;
+};
+
+struct xc_termiter {
+    Xapian::TermIterator it;
+    Xapian::TermIterator end;
+    /* Keep the source alive for as long as the iterator walks it. */
+    Xapian::Database db;
+    Xapian::Document doc;
+    bool is_termlist;
+    std::string current;
+};
+
+struct xc_query {
+    Xapian::Query q;
+};
+
+struct xc_enquire {
+    Xapian::Enquire enq;
+    std::vector<Xapian::valueno> facet_slots;
+    /* The enquire holds raw pointers to these; the destructor clears it of
+     * them before they go. */
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+
+    explicit xc_enquire(const Xapian::Database &d) : enq(d) {}
+    ~xc_enquire() { try { enq.clear_matchspies(); } catch (...) {} }
+};
+
+typedef std::vector<std::pair<std::string, uint32_t>> facet_counts;
+
+struct xc_mset {
+    Xapian::MSet mset;
+    /* A snapshot taken when the match ran: the enquire's spies are reset by
+     * the next run, and this mset must not change under its reader. */
+    std::vector<facet_counts> facets;
+};
+
+struct xc_stemmer {
+    Xapian::Stem stem;
+};
+
+namespace {
+
+/* The message of the last failure on this thread. A fixed buffer, so
+ * recording an error can neither fail nor allocate; long messages are cut. */
+thread_local char last_error[1024];
+
+void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void set_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+}
+
+int fail(int status, const char *msg)
+{
+    set_error("%s", msg);
+    return status;
+}
+
+int set_xapian_error(int status, const Xapian::Error &e) noexcept
+{
+    const std::string &ctx = e.get_context();
+    /* The system error behind an I/O failure ("Permission denied"), if
+     * any; working it out may allocate, and a message without it will do. */
+    const char *sys = nullptr;
+    try {
+        sys = e.get_error_string();
+    } catch (...) {
+    }
+    set_error("%s: %s%s%s%s%s%s", e.get_type(), e.get_msg().c_str(),
+              ctx.empty() ? "" : " (context: ", ctx.c_str(),
+              ctx.empty() ? "" : ")", sys != nullptr ? ": " : "",
+              sys != nullptr ? sys : "");
+    return status;
+}
+
+/* Call only from inside a catch block. */
+int map_current_exception() noexcept
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &e) {
+        return set_xapian_error(XC_ERR_LOCK, e);
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        /* Also DatabaseNotFoundError and DatabaseVersionError. */
+        return set_xapian_error(XC_ERR_OPENING, e);
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return set_xapian_error(XC_ERR_CORRUPT, e);
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return set_xapian_error(XC_ERR_MODIFIED, e);
+    } catch (const Xapian::QueryParserError &e) {
+        return set_xapian_error(XC_ERR_QUERY, e);
+    } catch (const Xapian::WildcardError &e) {
+        return set_xapian_error(XC_ERR_QUERY, e);
+    } catch (const Xapian::DocNotFoundError &e) {
+        return set_xapian_error(XC_ERR_NOT_FOUND, e);
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return set_xapian_error(XC_ERR_INVALID, e);
+    } catch (const Xapian::InvalidOperationError &e) {
+        return set_xapian_error(XC_ERR_INVALID, e);
+    } catch (const Xapian::DatabaseError &e) {
+        return set_xapian_error(XC_ERR_IO, e);
+    } catch (const Xapian::Error &e) {
+        return set_xapian_error(XC_ERR_XAPIAN, e);
+    } catch (const std::bad_alloc &) {
+        return fail(XC_ERR_NOMEM, "out of memory");
+    } catch (const std::exception &e) {
+        set_error("C++ exception: %s", e.what());
+        return XC_ERR_UNKNOWN;
+    } catch (...) {
+        return fail(XC_ERR_UNKNOWN, "unknown C++ exception");
+    }
+}
+
+#define CHECK_ARG(p)                                                        \
+    do {                                                                    \
+        if ((p) == nullptr) {                                               \
+            set_error("%s: argument '%s' is NULL", __func__, #p);           \
+            return XC_ERR_INVALID;                                          \
+        }                                                                   \
+    } while (0)
+
+int need_writable(const xc_db *db, const char *func)
+{
+    if (db->wdb == nullptr) {
+        set_error("%s: the database is open read-only", func);
+        return XC_ERR_INVALID;
+    }
+    return XC_OK;
+}
+
+uint32_t clamp32(unsigned long long v)
+{
+    return v > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(v);
+}
+
+/* A malloc'd copy of `s`, for strings the caller frees with free(). */
+int copy_out(const std::string &s, char **out, size_t *len_out)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (p == nullptr)
+        return fail(XC_ERR_NOMEM, "out of memory");
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    *out = p;
+    if (len_out != nullptr)
+        *len_out = s.size();
+    return XC_OK;
+}
+
+bool map_op(xc_query_op op, Xapian::Query::op *out)
+{
+    switch (op) {
+    case XC_OP_AND: *out = Xapian::Query::OP_AND; return true;
+    case XC_OP_OR: *out = Xapian::Query::OP_OR; return true;
+    case XC_OP_AND_NOT: *out = Xapian::Query::OP_AND_NOT; return true;
+    case XC_OP_FILTER: *out = Xapian::Query::OP_FILTER; return true;
+    case XC_OP_AND_MAYBE: *out = Xapian::Query::OP_AND_MAYBE; return true;
+    case XC_OP_PHRASE: *out = Xapian::Query::OP_PHRASE; return true;
+    case XC_OP_NEAR: *out = Xapian::Query::OP_NEAR; return true;
+    case XC_OP_SYNONYM: *out = Xapian::Query::OP_SYNONYM; return true;
+    case XC_OP_ELITE_SET: *out = Xapian::Query::OP_ELITE_SET; return true;
+    case XC_OP_MAX: *out = Xapian::Query::OP_MAX; return true;
+    }
+    return false;
+}
+
+int new_query(Xapian::Query &&q, xc_query **out)
+{
+    xc_query *h = new xc_query{std::move(q)};
+    *out = h;
+    return XC_OK;
+}
+
+} // namespace
+
+/* ---------- status ---------- */
+
+XC_EXPORT const char *xc_status_to_string(int status)
+{
+    switch (status) {
+    case XC_OK: return "ok";
+    case XC_ERR_NOMEM: return "out of memory";
+    case XC_ERR_LOCK: return "lock";
+    case XC_ERR_OPENING: return "opening";
+    case XC_ERR_CORRUPT: return "corrupt";
+    case XC_ERR_MODIFIED: return "modified";
+    case XC_ERR_QUERY: return "query";
+    case XC_ERR_NOT_FOUND: return "not found";
+    case XC_ERR_INVALID: return "invalid";
+    case XC_ERR_IO: return "database error";
+    case XC_ERR_XAPIAN: return "xapian error";
+    case XC_ERR_UNKNOWN: return "unknown error";
+    }
+    return "unrecognised status";
+}
+
+XC_EXPORT const char *xc_last_error(void)
+{
+    return last_error;
+}
+
+XC_EXPORT const char *xc_version_string(void)
+{
+    return Xapian::version_string();
+}
+
+/* ---------- databases ---------- */
+
+XC_EXPORT int xc_db_open(const char *path, xc_open_mode mode, xc_db **out)
+{
+    CHECK_ARG(path);
+    CHECK_ARG(out);
+    *out = nullptr;
+    xc_db *h = nullptr;
+    try {
+        h = new xc_db{nullptr, nullptr};
+        switch (mode) {
+        case XC_OPEN_READ:
+            h->db = new Xapian::Database(path);
+            break;
+        case XC_OPEN_WRITE:
+        case XC_OPEN_WRITE_EXISTING:
+            h->wdb = new Xapian::WritableDatabase(
+                path, mode == XC_OPEN_WRITE ? Xapian::DB_CREATE_OR_OPEN
+                                            : Xapian::DB_OPEN);
+            h->db = h->wdb;
+            break;
+        default:
+            delete h;
+            set_error("xc_db_open: unknown open mode %d", (int)mode);
+            return XC_ERR_INVALID;
+        }
+        *out = h;
+        return XC_OK;
+    } catch (...) {
+        delete h;
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_open_many(const char *const *paths, size_t n, xc_db **out)
+{
+    CHECK_ARG(paths);
+    CHECK_ARG(out);
+    *out = nullptr;
+    for (size_t i = 0; i < n; i++) {
+        if (paths[i] == nullptr) {
+            set_error("xc_db_open_many: paths[%zu] is NULL", i);
+            return XC_ERR_INVALID;
+        }
+    }
+    xc_db *h = nullptr;
+    try {
+        h = new xc_db{new Xapian::Database(), nullptr};
+        for (size_t i = 0; i < n; i++)
+            h->db->add_database(Xapian::Database(paths[i]));
+        *out = h;
+        return XC_OK;
+    } catch (...) {
+        if (h != nullptr)
+            delete h->db;
+        delete h;
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_close(xc_db *db)
+{
+    if (db == nullptr)
+        return XC_OK;
+    int rc = XC_OK;
+    if (db->wdb != nullptr) {
+        /* Xapian's close() commits pending changes unless a transaction is
+         * open, in which case it cancels the transaction, and an unflushed
+         * transaction holds everything since the last commit. So opening
+         * one here makes close() drop what was not committed, as the API
+         * promises. It fails only if a transaction is already open, and
+         * close() cancels that one just the same. */
+        try {
+            db->wdb->begin_transaction(false);
+        } catch (const Xapian::InvalidOperationError &) {
+        } catch (...) {
+            rc = map_current_exception();
+        }
+    }
+    try {
+        /* An explicit close() reports what the destructor would swallow. */
+        db->db->close();
+    } catch (...) {
+        rc = map_current_exception();
+    }
+    try {
+        delete db->db;
+    } catch (...) {
+        /* Destructors of a closed database should not throw; if one does,
+         * the handle is still gone. */
+        if (rc == XC_OK)
+            rc = map_current_exception();
+    }
+    delete db;
+    return rc;
+}
+
+XC_EXPORT int xc_db_reopen(xc_db *db)
+{
+    CHECK_ARG(db);
+    try {
+        db->db->reopen();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_doccount(xc_db *db, uint32_t *out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(out);
+    try {
+        *out = clamp32(db->db->get_doccount());
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_lastdocid(xc_db *db, uint32_t *out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(out);
+    try {
+        *out = clamp32(db->db->get_lastdocid());
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_avlength(xc_db *db, double *out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(out);
+    try {
+        *out = db->db->get_avlength();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_termfreq(xc_db *db, const char *term, uint32_t *out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(term);
+    CHECK_ARG(out);
+    try {
+        *out = clamp32(db->db->get_termfreq(term));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_collection_freq(xc_db *db, const char *term, uint32_t *out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(term);
+    CHECK_ARG(out);
+    try {
+        *out = clamp32(db->db->get_collection_freq(term));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_first_posting(xc_db *db, const char *term, uint32_t *out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(term);
+    CHECK_ARG(out);
+    try {
+        Xapian::PostingIterator it = db->db->postlist_begin(term);
+        *out = it == db->db->postlist_end(term) ? 0 : *it;
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_postings(xc_db *db, const char *term, uint32_t *docids,
+                             size_t max, size_t *n_out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(term);
+    CHECK_ARG(n_out);
+    if (max > 0)
+        CHECK_ARG(docids);
+    *n_out = 0;
+    try {
+        size_t n = 0;
+        Xapian::PostingIterator end = db->db->postlist_end(term);
+        for (Xapian::PostingIterator it = db->db->postlist_begin(term);
+             n < max && it != end; ++it)
+            docids[n++] = *it;
+        *n_out = n;
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_get_metadata(xc_db *db, const char *key, char **value_out,
+                                 size_t *len_out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(key);
+    CHECK_ARG(value_out);
+    *value_out = nullptr;
+    try {
+        return copy_out(db->db->get_metadata(key), value_out, len_out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_set_metadata(xc_db *db, const char *key,
+                                 const char *value, size_t len)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(key);
+    if (len > 0)
+        CHECK_ARG(value);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        db->wdb->set_metadata(key, std::string(value ? value : "", len));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+/* ---------- documents ---------- */
+
+XC_EXPORT int xc_doc_new(xc_doc **out)
+{
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        *out = new xc_doc();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT void xc_doc_free(xc_doc *doc)
+{
+    delete doc;
+}
+
+XC_EXPORT int xc_db_get_document(xc_db *db, uint32_t docid, xc_doc **out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(out);
+    *out = nullptr;
+    xc_doc *h = nullptr;
+    try {
+        h = new xc_doc();
+        h->doc = db->db->get_document(docid);
+        *out = h;
+        return XC_OK;
+    } catch (...) {
+        delete h;
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_set_data(xc_doc *doc, const char *data, size_t len)
+{
+    CHECK_ARG(doc);
+    if (len > 0)
+        CHECK_ARG(data);
+    try {
+        doc->doc.set_data(std::string(data ? data : "", len));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_get_data(xc_doc *doc, const char **data, size_t *len)
+{
+    CHECK_ARG(doc);
+    CHECK_ARG(data);
+    try {
+        doc->data = doc->doc.get_data();
+        *data = doc->data.c_str();
+        if (len != nullptr)
+            *len = doc->data.size();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_add_posting(xc_doc *doc, const char *term, uint32_t pos,
+                                 uint32_t wdf_inc)
+{
+    CHECK_ARG(doc);
+    CHECK_ARG(term);
+    try {
+        doc->doc.add_posting(term, pos, wdf_inc);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_add_term(xc_doc *doc, const char *term, uint32_t wdf_inc)
+{
+    CHECK_ARG(doc);
+    CHECK_ARG(term);
+    try {
+        doc->doc.add_term(term, wdf_inc);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_add_boolean_term(xc_doc *doc, const char *term)
+{
+    CHECK_ARG(doc);
+    CHECK_ARG(term);
+    try {
+        doc->doc.add_boolean_term(term);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_add_value(xc_doc *doc, unsigned slot, const char *value,
+                               size_t len)
+{
+    CHECK_ARG(doc);
+    if (len > 0)
+        CHECK_ARG(value);
+    if (slot == Xapian::BAD_VALUENO)
+        return fail(XC_ERR_INVALID, "xc_doc_add_value: invalid value slot");
+    try {
+        doc->doc.add_value(slot, std::string(value ? value : "", len));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_get_value(xc_doc *doc, unsigned slot, const char **value,
+                               size_t *len)
+{
+    CHECK_ARG(doc);
+    CHECK_ARG(value);
+    try {
+        doc->value = doc->doc.get_value(slot);
+        *value = doc->value.c_str();
+        if (len != nullptr)
+            *len = doc->value.size();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_replace_document(xc_db *db, const char *unique_term,
+                                     xc_doc *doc, uint32_t *docid_out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(unique_term);
+    CHECK_ARG(doc);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        Xapian::docid id = db->wdb->replace_document(unique_term, doc->doc);
+        if (docid_out != nullptr)
+            *docid_out = id;
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_add_document(xc_db *db, xc_doc *doc, uint32_t *docid_out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(doc);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        Xapian::docid id = db->wdb->add_document(doc->doc);
+        if (docid_out != nullptr)
+            *docid_out = id;
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_delete_documents(xc_db *db, const char *term)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(term);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        db->wdb->delete_document(std::string(term));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_delete_document(xc_db *db, uint32_t docid)
+{
+    CHECK_ARG(db);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        db->wdb->delete_document(static_cast<Xapian::docid>(docid));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_commit(xc_db *db)
+{
+    CHECK_ARG(db);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        db->wdb->commit();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_begin_transaction(xc_db *db, int flushed)
+{
+    CHECK_ARG(db);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        db->wdb->begin_transaction(flushed != 0);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_commit_transaction(xc_db *db)
+{
+    CHECK_ARG(db);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        db->wdb->commit_transaction();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_cancel_transaction(xc_db *db)
+{
+    CHECK_ARG(db);
+    if (need_writable(db, __func__) != XC_OK)
+        return XC_ERR_INVALID;
+    try {
+        db->wdb->cancel_transaction();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+/* ---------- term iteration ---------- */
+
+XC_EXPORT int xc_db_allterms(xc_db *db, const char *prefix, xc_termiter **out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(prefix);
+    CHECK_ARG(out);
+    *out = nullptr;
+    xc_termiter *h = nullptr;
+    try {
+        h = new xc_termiter();
+        h->db = *db->db;
+        h->it = h->db.allterms_begin(prefix);
+        h->end = h->db.allterms_end(prefix);
+        h->is_termlist = false;
+        *out = h;
+        return XC_OK;
+    } catch (...) {
+        delete h;
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_termlist(xc_doc *doc, xc_termiter **out)
+{
+    CHECK_ARG(doc);
+    CHECK_ARG(out);
+    *out = nullptr;
+    xc_termiter *h = nullptr;
+    try {
+        h = new xc_termiter();
+        h->doc = doc->doc;
+        h->it = h->doc.termlist_begin();
+        h->end = h->doc.termlist_end();
+        h->is_termlist = true;
+        *out = h;
+        return XC_OK;
+    } catch (...) {
+        delete h;
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_termiter_next(xc_termiter *it, const char **term,
+                               size_t *len, uint32_t *freq)
+{
+    CHECK_ARG(it);
+    CHECK_ARG(term);
+    try {
+        if (it->it == it->end)
+            return 0;
+        it->current = *it->it;
+        if (freq != nullptr)
+            *freq = clamp32(it->is_termlist ? it->it.get_wdf()
+                                            : it->it.get_termfreq());
+        ++it->it;
+        *term = it->current.c_str();
+        if (len != nullptr)
+            *len = it->current.size();
+        return 1;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT void xc_termiter_free(xc_termiter *it)
+{
+    delete it;
+}
+
+/* ---------- queries ---------- */
+
+XC_EXPORT int xc_query_term(const char *term, uint32_t wqf, uint32_t pos,
+                            xc_query **out)
+{
+    CHECK_ARG(term);
+    CHECK_ARG(out);
+    *out = nullptr;
+    /* Xapian reads the empty term as "match everything"; a caller that
+     * means that says so with xc_query_match_all. */
+    if (term[0] == '\0')
+        return fail(XC_ERR_INVALID, "xc_query_term: empty term");
+    try {
+        return new_query(Xapian::Query(term, wqf, pos), out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_query_combine(xc_query_op op, xc_query *const *subs,
+                               size_t n, uint32_t window, xc_query **out)
+{
+    CHECK_ARG(out);
+    *out = nullptr;
+    if (n > 0)
+        CHECK_ARG(subs);
+    for (size_t i = 0; i < n; i++) {
+        if (subs[i] == nullptr) {
+            set_error("xc_query_combine: subs[%zu] is NULL", i);
+            return XC_ERR_INVALID;
+        }
+    }
+    Xapian::Query::op xop;
+    if (!map_op(op, &xop)) {
+        set_error("xc_query_combine: unknown operator %d", (int)op);
+        return XC_ERR_INVALID;
+    }
+    try {
+        std::vector<Xapian::Query> qs;
+        qs.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            qs.push_back(subs[i]->q);
+        return new_query(Xapian::Query(xop, qs.begin(), qs.end(), window),
+                         out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_query_value_range(unsigned slot, const char *lo,
+                                   const char *hi, xc_query **out)
+{
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        if (lo != nullptr && hi != nullptr)
+            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
+                                           slot, lo, hi), out);
+        if (hi != nullptr)
+            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot,
+                                           hi), out);
+        /* Xapian turns OP_VALUE_GE "" into MatchAll; every value that is
+         * set is >= "\0", so that keeps to documents with a value. */
+        std::string limit = lo != nullptr && *lo != '\0' ? std::string(lo)
+                                                         : std::string(1, '\0');
+        return new_query(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
+                                       limit), out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_query_wildcard(const char *prefix, uint32_t max_expansion,
+                                xc_query **out)
+{
+    CHECK_ARG(prefix);
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix,
+                                       max_expansion,
+                                       Xapian::Query::WILDCARD_LIMIT_ERROR,
+                                       Xapian::Query::OP_SYNONYM), out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_query_scale_weight(xc_query *q, double factor,
+                                    xc_query **out)
+{
+    CHECK_ARG(q);
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q,
+                                       factor), out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_query_match_all(xc_query **out)
+{
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        return new_query(Xapian::Query(Xapian::Query::MatchAll), out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_query_match_nothing(xc_query **out)
+{
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        return new_query(Xapian::Query(), out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_query_describe(const xc_query *q, char **out)
+{
+    CHECK_ARG(q);
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        return copy_out(q->q.get_description(), out, nullptr);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT void xc_query_free(xc_query *q)
+{
+    delete q;
+}
+
+/* ---------- searching ---------- */
+
+XC_EXPORT int xc_enquire_new(xc_db *db, xc_enquire **out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        *out = new xc_enquire(*db->db);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT void xc_enquire_free(xc_enquire *enq)
+{
+    delete enq;
+}
+
+XC_EXPORT int xc_enquire_set_query(xc_enquire *enq, const xc_query *q)
+{
+    CHECK_ARG(enq);
+    CHECK_ARG(q);
+    try {
+        enq->enq.set_query(q->q);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_enquire_set_bm25(xc_enquire *enq, double k1, double k2,
+                                  double k3, double b, double min_normlen)
+{
+    CHECK_ARG(enq);
+    try {
+        enq->enq.set_weighting_scheme(
+            Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_enquire_set_boolean_weight(xc_enquire *enq)
+{
+    CHECK_ARG(enq);
+    try {
+        enq->enq.set_weighting_scheme(Xapian::BoolWeight());
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_enquire_set_collapse_key(xc_enquire *enq, int slot,
+                                          uint32_t max)
+{
+    CHECK_ARG(enq);
+    if (slot < -1)
+        return fail(XC_ERR_INVALID,
+                    "xc_enquire_set_collapse_key: slot must be >= -1");
+    try {
+        if (slot == -1 || max == 0)
+            enq->enq.set_collapse_key(Xapian::BAD_VALUENO);
+        else
+            enq->enq.set_collapse_key(static_cast<Xapian::valueno>(slot),
+                                      max);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_enquire_set_sort_by_value(xc_enquire *enq, int slot,
+                                           int descending)
+{
+    CHECK_ARG(enq);
+    if (slot < -1)
+        return fail(XC_ERR_INVALID,
+                    "xc_enquire_set_sort_by_value: slot must be >= -1");
+    try {
+        if (slot == -1)
+            enq->enq.set_sort_by_relevance();
+        else
+            enq->enq.set_sort_by_value_then_relevance(
+                static_cast<Xapian::valueno>(slot), descending != 0);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_enquire_add_facet(xc_enquire *enq, unsigned slot)
+{
+    CHECK_ARG(enq);
+    if (enq->facet_slots.size() >= XC_MAX_FACETS) {
+        set_error("xc_enquire_add_facet: at most %d facets per enquire",
+                  XC_MAX_FACETS);
+        return XC_ERR_INVALID;
+    }
+    if (slot == Xapian::BAD_VALUENO)
+        return fail(XC_ERR_INVALID, "xc_enquire_add_facet: invalid slot");
+    try {
+        enq->facet_slots.push_back(slot);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_enquire_get_mset(xc_enquire *enq, uint32_t first,
+                                  uint32_t max, uint32_t check_at_least,
+                                  xc_mset **out)
+{
+    CHECK_ARG(enq);
+    CHECK_ARG(out);
+    *out = nullptr;
+    xc_mset *h = nullptr;
+    try {
+        /* Xapian's spies keep counting across runs; fresh ones per run make
+         * each mset's facets describe its own match. */
+        enq->enq.clear_matchspies();
+        enq->spies.clear();
+        enq->spies.reserve(enq->facet_slots.size());
+        for (Xapian::valueno slot : enq->facet_slots)
+            enq->spies.emplace_back(new Xapian::ValueCountMatchSpy(slot));
+        for (const auto &spy : enq->spies)
+            enq->enq.add_matchspy(spy.get());
+
+        h = new xc_mset();
+        h->mset = enq->enq.get_mset(first, max, check_at_least);
+
+        h->facets.resize(enq->spies.size());
+        for (size_t i = 0; i < enq->spies.size(); i++) {
+            const Xapian::ValueCountMatchSpy &spy = *enq->spies[i];
+            facet_counts &fc = h->facets[i];
+            for (Xapian::TermIterator v = spy.values_begin();
+                 v != spy.values_end(); ++v)
+                fc.emplace_back(*v, clamp32(v.get_termfreq()));
+            std::stable_sort(fc.begin(), fc.end(),
+                             [](const facet_counts::value_type &a,
+                                const facet_counts::value_type &b) {
+                                 return a.second > b.second;
+                             });
+        }
+        *out = h;
+        return XC_OK;
+    } catch (...) {
+        delete h;
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT void xc_mset_free(xc_mset *mset)
+{
+    delete mset;
+}
+
+XC_EXPORT uint32_t xc_mset_size(const xc_mset *mset)
+{
+    if (mset == nullptr)
+        return 0;
+    try {
+        return clamp32(mset->mset.size());
+    } catch (...) {
+        map_current_exception();
+        return 0;
+    }
+}
+
+XC_EXPORT uint32_t xc_mset_matches_estimated(const xc_mset *mset)
+{
+    if (mset == nullptr)
+        return 0;
+    try {
+        return clamp32(mset->mset.get_matches_estimated());
+    } catch (...) {
+        map_current_exception();
+        return 0;
+    }
+}
+
+XC_EXPORT uint32_t xc_mset_matches_lower_bound(const xc_mset *mset)
+{
+    if (mset == nullptr)
+        return 0;
+    try {
+        return clamp32(mset->mset.get_matches_lower_bound());
+    } catch (...) {
+        map_current_exception();
+        return 0;
+    }
+}
+
+XC_EXPORT uint32_t xc_mset_matches_upper_bound(const xc_mset *mset)
+{
+    if (mset == nullptr)
+        return 0;
+    try {
+        return clamp32(mset->mset.get_matches_upper_bound());
+    } catch (...) {
+        map_current_exception();
+        return 0;
+    }
+}
+
+XC_EXPORT int xc_mset_item(const xc_mset *mset, uint32_t i, uint32_t *docid,
+                           double *weight, uint32_t *collapse_count)
+{
+    CHECK_ARG(mset);
+    try {
+        if (i >= mset->mset.size()) {
+            set_error("xc_mset_item: index %u is past the end (size %u)",
+                      (unsigned)i, (unsigned)mset->mset.size());
+            return XC_ERR_INVALID;
+        }
+        Xapian::MSetIterator it = mset->mset[i];
+        if (docid != nullptr)
+            *docid = *it;
+        if (weight != nullptr)
+            *weight = it.get_weight();
+        if (collapse_count != nullptr)
+            *collapse_count = clamp32(it.get_collapse_count());
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_mset_get_document(const xc_mset *mset, uint32_t i,
+                                   xc_doc **out)
+{
+    CHECK_ARG(mset);
+    CHECK_ARG(out);
+    *out = nullptr;
+    xc_doc *h = nullptr;
+    try {
+        if (i >= mset->mset.size()) {
+            set_error("xc_mset_get_document: index %u is past the end "
+                      "(size %u)", (unsigned)i, (unsigned)mset->mset.size());
+            return XC_ERR_INVALID;
+        }
+        h = new xc_doc();
+        h->doc = mset->mset[i].get_document();
+        *out = h;
+        return XC_OK;
+    } catch (...) {
+        delete h;
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_mset_facet(const xc_mset *mset, unsigned spy, size_t idx,
+                            const char **value, size_t *len, uint32_t *count)
+{
+    CHECK_ARG(mset);
+    CHECK_ARG(value);
+    if (spy >= mset->facets.size()) {
+        set_error("xc_mset_facet: no facet %u (the enquire had %zu)", spy,
+                  mset->facets.size());
+        return XC_ERR_INVALID;
+    }
+    const facet_counts &fc = mset->facets[spy];
+    if (idx >= fc.size())
+        return 0;
+    *value = fc[idx].first.c_str();
+    if (len != nullptr)
+        *len = fc[idx].first.size();
+    if (count != nullptr)
+        *count = fc[idx].second;
+    return 1;
+}
+
+/* ---------- stemming ---------- */
+
+XC_EXPORT int xc_stemmer_new(const char *language, xc_stemmer **out)
+{
+    CHECK_ARG(language);
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        *out = new xc_stemmer{Xapian::Stem(language)};
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT void xc_stemmer_free(xc_stemmer *st)
+{
+    delete st;
+}
+
+XC_EXPORT int xc_stemmer_stem(xc_stemmer *st, const char *word, size_t len,
+                              char *buf, size_t bufsize, size_t *outlen)
+{
+    CHECK_ARG(st);
+    CHECK_ARG(buf);
+    if (len > 0)
+        CHECK_ARG(word);
+    try {
+        std::string stem = st->stem(std::string(word ? word : "", len));
+        if (stem.size() >= bufsize) {
+            set_error("xc_stemmer_stem: the stem needs %zu bytes, the buffer "
+                      "has %zu", stem.size() + 1, bufsize);
+            return XC_ERR_INVALID;
+        }
+        std::memcpy(buf, stem.data(), stem.size());
+        buf[stem.size()] = '\0';
+        if (outlen != nullptr)
+            *outlen = stem.size();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
