@@ -282,8 +282,14 @@ int rpt_heading_known(const char *text, size_t len)
     char f[256];
     size_t i;
 
-    if (len > SHORT_LINE_MAX)
+    /* cheap rejections first: this runs on every short line */
+    if (len > 120 || len == 0)
         return 0;
+    {
+        unsigned char c0 = (unsigned char)text[0], cl = (unsigned char)text[len - 1];
+        if (is_lower(c0) || cl == '.' || cl == ',' || cl == ';')
+            return 0;
+    }
     rpt_text_fold(text, len, f, sizeof f);
     if (f[0] == '\0')
         return 0;
@@ -336,6 +342,25 @@ static int line_clean(rpt_buf *out, const char *s, size_t n, int *soft_hyphen_en
     *soft_hyphen_end = 0;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
+        size_t j = i;
+        /* plain ASCII runs (most of any report) go across in one copy */
+        while (j < n && (((unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7F) ||
+                         s[j] == '\t'))
+            j++;
+        if (j > i) {
+            if (leading) {
+                size_t k;
+                for (k = i; k < j; k++)
+                    if (!is_space((unsigned char)s[k])) {
+                        leading = 0;
+                        break;
+                    }
+            }
+            if (rpt_buf_append(out, s + i, j - i) < 0)
+                return -1;
+            i = j;
+            continue;
+        }
         if (c < 0x80) {
             if (c < 0x20 && c != '\t')
                 c = ' ';
@@ -357,10 +382,10 @@ static int line_clean(rpt_buf *out, const char *s, size_t n, int *soft_hyphen_en
                 continue;
             }
             if (d == 0xAD) {                        /* soft hyphen */
-                size_t j = i + 2;
-                while (j < n && is_space((unsigned char)s[j]))
-                    j++;
-                if (j >= n)
+                size_t k = i + 2;
+                while (k < n && is_space((unsigned char)s[k]))
+                    k++;
+                if (k >= n)
                     *soft_hyphen_end = 1;
                 i += 2;
                 continue;
@@ -425,15 +450,13 @@ static int line_clean(rpt_buf *out, const char *s, size_t n, int *soft_hyphen_en
             continue;
         }
         /* copy one whole character */
-        {
-            size_t j = i + 1;
-            while (j < n && ((unsigned char)s[j] & 0xC0) == 0x80)
-                j++;
-            if (rpt_buf_append(out, s + i, j - i) < 0)
-                return -1;
-            leading = 0;
-            i = j;
-        }
+        j = i + 1;
+        while (j < n && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j++;
+        if (rpt_buf_append(out, s + i, j - i) < 0)
+            return -1;
+        leading = 0;
+        i = j;
     }
     return 0;
 }
@@ -569,7 +592,8 @@ static int line_is_page_number(const char *s, size_t n)
 {
     char f[64];
     size_t i;
-    if (n > 40)
+    if (n > 40 || !(is_digit((unsigned char)s[0]) || s[0] == 'P' || s[0] == 'p' ||
+                    s[0] == '-' || s[0] == '['))
         return 0;
     rpt_text_fold(s, n, f, sizeof f);
     if (f[0] == '\0')
@@ -1069,7 +1093,7 @@ static int line_is_running_head(const char *s, size_t n)
     char f[64];
     char a[11], z[11];
     char tmp[SHORT_LINE_MAX + 1];
-    if (n > SHORT_LINE_MAX)
+    if (n > SHORT_LINE_MAX || !(s[0] == 'I' || s[0] == 'M' || s[0] == 'i' || s[0] == 'm'))
         return 0;
     rpt_text_fold(s, n < 40 ? n : 40, f, sizeof f);
     if (strncmp(f, "inspection report ", 18) != 0 &&
@@ -1265,7 +1289,7 @@ static int build_blocks(builder *b, line_rec *lines, size_t n_lines)
                 b->blank_run = 0;
                 continue;
             }
-            if (tn <= 80 && rpt_grade_line(t, tn)) {
+            if (tn <= 40 && rpt_grade_line(t, tn)) {
                 /* "Insufficient progress", "is inadequate": its own block */
                 if (para_flush(b) < 0 ||
                     block_push(b, RPT_BLK_PARA, t, tn, lr->page, 1, 0, 0) < 0) {
@@ -1466,18 +1490,26 @@ static int text_tidy(rpt_buf *out, const char *s, size_t n)
     size_t i;
     int space = 0;
     out->len = 0;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_space(c)) {
+    if (buf_reserve(out, n) < 0)
+        return -1;
+    for (i = 0; i < n;) {
+        size_t j = i;
+        if (is_space((unsigned char)s[i])) {
             space = 1;
+            i++;
             continue;
         }
-        if (space && out->len > 0 && rpt_buf_putc(out, ' ') < 0)
-            return -1;
+        while (j < n && !is_space((unsigned char)s[j]))
+            j++;
+        /* the output is never longer than the input: no reallocation */
+        if (space && out->len > 0)
+            out->data[out->len++] = ' ';
         space = 0;
-        if (rpt_buf_putc(out, (char)c) < 0)
-            return -1;
+        memcpy(out->data + out->len, s + i, j - i);
+        out->len += j - i;
+        i = j;
     }
+    out->data[out->len] = '\0';
     if (out->len == 0 && rpt_buf_append(out, "", 0) < 0)
         return -1;
     return 0;

@@ -37,7 +37,86 @@ struct idx_indexer {
     struct { dev_t dev; ino_t ino; } dirs[MAX_DEPTH];
     size_t n_dirs;
     int stopped;
+    /* Report ids already in the index (a hash set of their 48-bit values):
+     * a file not in it needs no look-up and no delete, which on a first
+     * run is every file. */
+    uint64_t *known;
+    size_t known_cap, known_n;
 };
+
+static uint64_t rid_value(const char *rid)
+{
+    return strtoull(rid, NULL, 16) | (1ULL << 63); /* never 0: 0 is empty */
+}
+
+static int known_add(idx_indexer *ix, uint64_t v)
+{
+    if (2 * (ix->known_n + 1) > ix->known_cap) {
+        size_t cap = ix->known_cap ? ix->known_cap * 2 : 1024;
+        uint64_t *t = calloc(cap, sizeof *t);
+        if (!t)
+            return -1;
+        for (size_t i = 0; i < ix->known_cap; i++) {
+            uint64_t x = ix->known[i];
+            if (!x)
+                continue;
+            size_t j = (size_t)(x * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = x;
+        }
+        free(ix->known);
+        ix->known = t;
+        ix->known_cap = cap;
+    }
+    size_t j = (size_t)(v * 0x9E3779B97F4A7C15ULL) & (ix->known_cap - 1);
+    while (ix->known[j]) {
+        if (ix->known[j] == v)
+            return 0;
+        j = (j + 1) & (ix->known_cap - 1);
+    }
+    ix->known[j] = v;
+    ix->known_n++;
+    return 0;
+}
+
+static int known_has(const idx_indexer *ix, uint64_t v)
+{
+    if (!ix->known_cap)
+        return 0;
+    size_t j = (size_t)(v * 0x9E3779B97F4A7C15ULL) & (ix->known_cap - 1);
+    while (ix->known[j]) {
+        if (ix->known[j] == v)
+            return 1;
+        j = (j + 1) & (ix->known_cap - 1);
+    }
+    return 0;
+}
+
+/* Load the ids of the reports already indexed: report records are the
+ * only documents with a `Q` term. */
+static int known_load(idx_indexer *ix)
+{
+    xc_termiter *it = NULL;
+    if (xc_db_allterms(ix->db, TERM_UNIQUE, &it) != XC_OK)
+        return -1;
+    const char *term;
+    size_t len;
+    int rc = 0;
+    while ((rc = xc_termiter_next(it, &term, &len, NULL)) == 1) {
+        char rid[13];
+        if (len != 13)
+            continue;
+        memcpy(rid, term + 1, 12);
+        rid[12] = '\0';
+        if (known_add(ix, rid_value(rid)) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    xc_termiter_free(it);
+    return rc < 0 ? -1 : 0;
+}
 
 static char *xc_message(const char *what)
 {
@@ -129,6 +208,12 @@ int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
         return IDX_ERR;
     }
     free(fmt);
+    if (known_load(ix) < 0) {
+        if (err)
+            *err = xc_message(dbpath);
+        idx_close(ix, NULL);
+        return IDX_ERR;
+    }
     char *aerr = NULL;
     if (stm_analyser_new(STM_MODE_INDEX, &ix->an, &aerr) != STM_OK) {
         if (err)
@@ -164,6 +249,7 @@ int idx_close(idx_indexer *ix, char **err)
         rc = idx_commit(ix, err);
     xc_db_close(ix->db);
     stm_analyser_free(ix->an);
+    free(ix->known);
     free(ix);
     return rc;
 }
@@ -175,33 +261,26 @@ typedef struct term_ctx {
     int rc;
 } term_ctx;
 
+/* One positional term per token: the stem (`Z`), or the protected form
+ * (`K`) for a protected token. Phrases and NEAR therefore match on stems,
+ * and a word is indexed once, not twice (unstemmed and stemmed): with one
+ * document per passage, Xapian's cost is per posting, and this halves it. */
 static int add_token_terms(void *vctx, const stm_token *tok)
 {
     term_ctx *ctx = vctx;
     char term[TERM_MAX_BYTES + 2];
-    if (tok->word_len == 0 || tok->word_len > TERM_MAX_BYTES)
+    const char *form = tok->protected_form ? tok->protected_form : tok->stem;
+    size_t n = tok->protected_form ? strlen(form) : tok->stem_len;
+    if (!form || n == 0 || n > TERM_MAX_BYTES)
         return 0;
-    if (xc_doc_add_posting(ctx->doc, tok->word, tok->position, 1) != XC_OK)
-        goto fail;
-    if (tok->protected_form) {
-        size_t n = strlen(tok->protected_form);
-        if (n <= TERM_MAX_BYTES) {
-            term[0] = TERM_PROTECTED;
-            memcpy(term + 1, tok->protected_form, n + 1);
-            if (xc_doc_add_term(ctx->doc, term, 1) != XC_OK)
-                goto fail;
-        }
-    } else if (tok->stem && tok->stem_len && tok->stem_len <= TERM_MAX_BYTES) {
-        term[0] = TERM_STEM;
-        memcpy(term + 1, tok->stem, tok->stem_len);
-        term[tok->stem_len + 1] = '\0';
-        if (xc_doc_add_term(ctx->doc, term, 1) != XC_OK)
-            goto fail;
+    term[0] = tok->protected_form ? TERM_PROTECTED : TERM_STEM;
+    memcpy(term + 1, form, n);
+    term[n + 1] = '\0';
+    if (xc_doc_add_posting(ctx->doc, term, tok->position, 1) != XC_OK) {
+        ctx->rc = -1;
+        return 1;
     }
     return 0;
-fail:
-    ctx->rc = -1;
-    return 1;
 }
 
 /* Add prefix+value as a boolean term if it fits; over-long values (a
@@ -236,7 +315,6 @@ static int add_report_filters(xc_doc *doc, const rpt_report *r,
         memcpy(year, r->date_start, 4);
         year[4] = '\0';
     }
-    char rank[2] = {(char)('0' + rpt_grade_rank(r->grade)), '\0'};
     if (!pslug)
         return XC_ERR_NOMEM;
     if ((rc = add_bool(doc, TERM_REPORT, rid)) != XC_OK ||
@@ -248,7 +326,6 @@ static int add_report_filters(xc_doc *doc, const rpt_report *r,
         (rc = add_bool(doc, TERM_YEAR, year)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_DATE, r->date_start,
                                strlen(r->date_start))) != XC_OK ||
-        (rc = xc_doc_add_value(doc, SLOT_GRADE_RANK, rank, 1)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_REPORT, rid, strlen(rid))) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_KIND, nz(r->kind), strlen(nz(r->kind)))) !=
             XC_OK ||
@@ -354,10 +431,6 @@ static int write_passages(idx_indexer *ix, const rpt_report *r,
         buf_printf(&data, "%s\n%s\n%u\n%zu\n", rid, s ? s->title : "",
                    p->page, i);
         buf_puts(&data, p->text);
-        char nbuf[24];
-        snprintf(nbuf, sizeof nbuf, "%08zu", i);
-        char qterm[TERM_MAX_BYTES];
-        snprintf(qterm, sizeof qterm, "%s%s/%zu", TERM_UNIQUE, rid, i);
         term_ctx tctx = {doc, 0};
         char *aerr = NULL;
         int arc = stm_analyse(ix->an, p->text, strlen(p->text),
@@ -373,11 +446,9 @@ static int write_passages(idx_indexer *ix, const rpt_report *r,
         }
         if (buf_error(&data) ||
             xc_doc_set_data(doc, data.data, data.len) != XC_OK ||
-            xc_doc_add_boolean_term(doc, qterm) != XC_OK ||
             add_bool(doc, TERM_DOCTYPE, "passage") != XC_OK ||
             add_bool(doc, TERM_SECTION, s ? s->slug : "") != XC_OK ||
             add_report_filters(doc, r, rid) != XC_OK ||
-            xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
             xc_db_add_document(ix->db, doc, NULL) != XC_OK) {
             if (err)
                 *err = xc_message("writing a passage");
@@ -437,7 +508,8 @@ static int index_file(idx_indexer *ix, const char *path, const struct stat *st,
     char stamp[64];
     snprintf(stamp, sizeof stamp, "%lld:%lld.%09ld", (long long)st->st_size,
              (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
-    if (is_unchanged(ix, rid, stamp)) {
+    int known = known_has(ix, rid_value(rid));
+    if (known && is_unchanged(ix, rid, stamp)) {
         ix->stats.files_unchanged++;
         if (ix->cb.on_progress)
             ix->cb.on_progress(ix->cb.ctx, &ix->stats, path);
@@ -455,7 +527,7 @@ static int index_file(idx_indexer *ix, const char *path, const struct stat *st,
     char rterm[TERM_MAX_BYTES];
     snprintf(rterm, sizeof rterm, "%s%s", TERM_REPORT, rid);
     int rc = IDX_OK;
-    if (xc_db_delete_documents(ix->db, rterm) != XC_OK) {
+    if (known && xc_db_delete_documents(ix->db, rterm) != XC_OK) {
         if (err)
             *err = xc_message("replacing an old version");
         rc = IDX_ERR;
@@ -464,6 +536,11 @@ static int index_file(idx_indexer *ix, const char *path, const struct stat *st,
         rc = write_passages(ix, r, rid, err);
     if (rc == IDX_OK)
         rc = write_report_record(ix, r, rid, abs_path, st, err);
+    if (rc == IDX_OK && known_add(ix, rid_value(rid)) < 0) {
+        if (err)
+            *err = str_dup("out of memory");
+        rc = IDX_ERR;
+    }
     if (rc == IDX_OK) {
         ix->stats.files_indexed++;
         if (strcmp(nz(r->kind), "other") != 0)

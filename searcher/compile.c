@@ -3,7 +3,8 @@
  *
  * Words match by stem (`Z` terms) so "learners" finds "learner"; a word the
  * chain protects matches its protected sense only (`Prevent` -> `Kprevent`);
- * phrases, hyphenated words and NEAR match the exact positional words.
+ * phrases, hyphenated words and NEAR match the same terms in order (every
+ * term is positional).
  * Stopwords are dropped outside phrases, unless nothing else is left.
  */
 #define _GNU_SOURCE
@@ -190,15 +191,28 @@ static void free_queries(xc_query **v, size_t n)
         xc_query_free(v[i]);
 }
 
-/* The phrase of a leaf's positional words. */
+/* The positional term of an analysed token, as the indexer wrote it: the
+ * protected form or the stem. */
+static void token_term(const leaf_token *t, char *out, size_t size)
+{
+    if (t->kform)
+        snprintf(out, size, "K%s", t->kform);
+    else
+        snprintf(out, size, "Z%s", t->stem ? t->stem : t->word);
+}
+
+/* The phrase of a leaf's tokens (positions in order). */
 static xc_query *phrase_of(leaf *lf, hl_terms *hl)
 {
     xc_query *subs[MAX_TOKENS_PER_LEAF];
     strlist *ph = hl_new_phrase(hl);
     for (size_t i = 0; i < lf->n; i++) {
-        subs[i] = term_query("", lf->t[i].word, 0);
+        char term[TERM_MAX_BYTES + 8];
+        token_term(&lf->t[i], term, sizeof term);
+        subs[i] = NULL;
+        xc_query_term(term, 1, 0, &subs[i]);
         if (ph)
-            strlist_add(ph, lf->t[i].word, strlen(lf->t[i].word));
+            strlist_add(ph, term, strlen(term));
     }
     xc_query *q = combine(XC_OP_PHRASE, subs, lf->n, (uint32_t)lf->n);
     free_queries(subs, lf->n);
@@ -430,12 +444,9 @@ static xc_query *compile_leaf(cctx *c, const qp_node *n, int positive)
                       : phrase_of(&lf, hl);
         break;
     case QP_PHRASE:
-        if (lf.n == 1) {
-            strlist_add(&hl->words, lf.t[0].word, strlen(lf.t[0].word));
-            q = term_query("", lf.t[0].word, 0);
-        } else {
-            q = phrase_of(&lf, hl);
-        }
+        /* Terms are stems, so a one-word phrase is that word. */
+        q = lf.n == 1 ? word_query(c->db, &lf.t[0], hl, positive)
+                      : phrase_of(&lf, hl);
         break;
     case QP_PREFIX:
         if (lf.n != 1) {
@@ -446,8 +457,14 @@ static xc_query *compile_leaf(cctx *c, const qp_node *n, int positive)
             c->failed = 1;
             break;
         }
+        /* The prefix is matched against stems: "assess*" finds assess,
+         * assessor, assessment (stem assess). */
         strlist_add(&hl->prefixes, lf.t[0].word, strlen(lf.t[0].word));
-        xc_query_wildcard(lf.t[0].word, WILDCARD_MAX_EXPANSION, &q);
+        {
+            char pfx[TERM_MAX_BYTES + 8];
+            snprintf(pfx, sizeof pfx, "Z%s", lf.t[0].word);
+            xc_query_wildcard(pfx, WILDCARD_MAX_EXPANSION, &q);
+        }
         break;
     default:
         break;
@@ -457,7 +474,7 @@ static xc_query *compile_leaf(cctx *c, const qp_node *n, int positive)
     return q;
 }
 
-/* A NEAR child: its exact positional words (a phrase for several). */
+/* A NEAR child: its term (a phrase for several words). */
 static xc_query *near_operand(cctx *c, const qp_node *n)
 {
     leaf lf;
@@ -474,8 +491,13 @@ static xc_query *near_operand(cctx *c, const qp_node *n)
     }
     xc_query *q = NULL;
     if (lf.n == 1) {
-        strlist_add(&c->hl->words, lf.t[0].word, strlen(lf.t[0].word));
-        q = term_query("", lf.t[0].word, 0);
+        char term[TERM_MAX_BYTES + 8];
+        token_term(&lf.t[0], term, sizeof term);
+        if (lf.t[0].kform)
+            strlist_add(&c->hl->kforms, lf.t[0].kform, strlen(lf.t[0].kform));
+        else
+            strlist_add(&c->hl->stems, term + 1, strlen(term + 1));
+        xc_query_term(term, 1, 0, &q);
     } else if (lf.n > 1) {
         q = phrase_of(&lf, c->hl);
     }

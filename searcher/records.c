@@ -429,14 +429,16 @@ int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,
     out->reports = reports - other_records;
     out->others = other_records;
     out->passages = passages;
-    /* Distinct words: positional terms have no uppercase prefix. */
-    xc_termiter *it = NULL;
-    if (xc_db_allterms(db->db, "", &it) == XC_OK) {
+    /* Distinct terms of the text: stems and protected forms. */
+    static const char *const text_prefixes[] = {"Z", "K"};
+    for (size_t i = 0; i < 2; i++) {
+        xc_termiter *it = NULL;
+        if (xc_db_allterms(db->db, text_prefixes[i], &it) != XC_OK)
+            continue;
         const char *term;
         size_t len;
         while (xc_termiter_next(it, &term, &len, NULL) == 1)
-            if (len > 0 && !(term[0] >= 'A' && term[0] <= 'Z'))
-                out->terms++;
+            out->terms++;
         xc_termiter_free(it);
     }
     out->size_bytes = dbpath ? dir_size(dbpath) : 0;

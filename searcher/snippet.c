@@ -17,7 +17,7 @@
 
 typedef struct stok {
     size_t start, end;
-    char *word;
+    char *word;       /* the token's term, "Z<stem>" or "K<form>" */
     int match;        /* 1 matched; 2 inside a phrase match */
     int span_start;   /* a highlight starts here: index of its last token */
 } stok;
@@ -58,17 +58,18 @@ static int on_token(void *vctx, const stm_token *tok)
     t->start = tok->start;
     t->end = tok->end;
     t->span_start = -1;
-    t->word = str_ndup(tok->word, tok->word_len);
+    t->word = tok->protected_form ? str_printf("K%s", tok->protected_form)
+              : tok->stem       ? str_printf("Z%.*s", (int)tok->stem_len,
+                                             tok->stem)
+                                : NULL;
     const hl_terms *hl = s->hl;
     int m = 0;
     if (tok->protected_form)
         m = strlist_has(&hl->kforms, tok->protected_form,
                         strlen(tok->protected_form));
     else if (tok->stem)
-        m = strlist_has(&hl->stems, tok->stem, tok->stem_len);
-    if (!m)
-        m = strlist_has(&hl->words, tok->word, tok->word_len) ||
-            has_prefix(&hl->prefixes, tok->word, tok->word_len);
+        m = strlist_has(&hl->stems, tok->stem, tok->stem_len) ||
+            has_prefix(&hl->prefixes, tok->stem, tok->stem_len);
     t->match = m;
     s->n++;
     return 0;

@@ -46,13 +46,19 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb,
     return d[la][lb];
 }
 
-char *srch_suggest_word(srch_db *db, const char *word)
+char *srch_suggest_word(srch_db *db, const char *typed)
 {
-    size_t wl = strlen(word);
+    /* Terms are stems: compare the typed word's stem with them. */
+    char word[MAX_WORD + 1];
+    int sl = stm_stem_word(db->query_an, typed, strlen(typed), word,
+                           sizeof word);
+    if (sl <= 0)
+        return NULL;
+    size_t wl = (size_t)sl;
     if (wl < 3 || wl > MAX_WORD)
         return NULL;
     size_t limit = wl <= 5 ? 1 : 2;
-    char prefix[2] = {word[0], '\0'};
+    char prefix[3] = {'Z', word[0], '\0'};
     xc_termiter *it = NULL;
     if (xc_db_allterms(db->db, prefix, &it) != XC_OK)
         return NULL;
@@ -63,6 +69,8 @@ char *srch_suggest_word(srch_db *db, const char *word)
     size_t len;
     uint32_t freq;
     while (xc_termiter_next(it, &term, &len, &freq) == 1) {
+        term++; /* the prefix */
+        len--;
         if (len == wl && memcmp(term, word, wl) == 0)
             continue;
         size_t d = edit_distance(word, wl, term, len, limit);
