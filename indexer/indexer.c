@@ -379,6 +379,17 @@ static int write_report_record(idx_indexer *ix, const rpt_report *r,
     kv(&data, "previous_grade", r->previous_grade);
     kv(&data, "passages", npass);
     kv(&data, "stamp", stamp);
+    /* The text lives here, once per report, not in each passage
+     * document: Xapian compresses every document's data separately, and
+     * one tag per report compresses far better and cheaper than one per
+     * passage (searcher/records.c reads it back). */
+    for (size_t i = 0; i < r->n_sections; i++)
+        kv(&data, "section", r->sections[i].title);
+    for (size_t i = 0; i < r->n_passages; i++) {
+        const rpt_passage *p = &r->passages[i];
+        buf_printf(&data, "passage=%zu\t%u\t", p->section, p->page);
+        kv(&data, "", p->text);
+    }
     for (size_t i = 0; i < r->n_judgements; i++) {
         buf_puts(&data, "judgement=");
         buf_puts(&data, r->judgements[i].grade ? r->judgements[i].grade : "");
@@ -414,7 +425,6 @@ fail:
 static int write_passages(idx_indexer *ix, const rpt_report *r,
                           const char *rid, char **err)
 {
-    buf data = BUF_INIT;
     int rc = IDX_OK;
     for (size_t i = 0; i < r->n_passages; i++) {
         const rpt_passage *p = &r->passages[i];
@@ -425,12 +435,10 @@ static int write_passages(idx_indexer *ix, const rpt_report *r,
             rc = IDX_ERR;
             break;
         }
-        buf_reset(&data);
-        /* Passage data: report id, section title, page, passage index,
-         * then the text (read back by searcher/results.c). */
-        buf_printf(&data, "%s\n%s\n%u\n%zu\n", rid, s ? s->title : "",
-                   p->page, i);
-        buf_puts(&data, p->text);
+        /* No document data: a passage is found by its report id and
+         * index (values), its text in the report record. */
+        char nbuf[24];
+        snprintf(nbuf, sizeof nbuf, "%zu", i);
         term_ctx tctx = {doc, 0};
         char *aerr = NULL;
         int arc = stm_analyse(ix->an, p->text, strlen(p->text),
@@ -444,9 +452,8 @@ static int write_passages(idx_indexer *ix, const rpt_report *r,
             rc = IDX_ERR;
             break;
         }
-        if (buf_error(&data) ||
-            xc_doc_set_data(doc, data.data, data.len) != XC_OK ||
-            add_bool(doc, TERM_DOCTYPE, "passage") != XC_OK ||
+        if (add_bool(doc, TERM_DOCTYPE, "passage") != XC_OK ||
+            xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
             add_bool(doc, TERM_SECTION, s ? s->slug : "") != XC_OK ||
             add_report_filters(doc, r, rid) != XC_OK ||
             xc_db_add_document(ix->db, doc, NULL) != XC_OK) {
@@ -460,7 +467,6 @@ static int write_passages(idx_indexer *ix, const rpt_report *r,
         ix->stats.passages++;
         ix->pending_passages++;
     }
-    buf_free(&data);
     return rc;
 }
 

@@ -23,6 +23,7 @@
 #define SLOT_DATE 0        /* "YYYY-MM-DD" inspection start */
 #define SLOT_REPORT 2      /* report id: collapse key for --by-report */
 #define SLOT_STAMP 3       /* report record: "size:mtime" of the source */
+#define SLOT_PASSAGE 4     /* passage: its index in the report ("%u") */
 /* Facet slots: the same values as the boolean terms, countable over a
  * whole match with a value-count spy. */
 #define SLOT_KIND 5

@@ -26,6 +26,12 @@ void srch_report_free(srch_report *r)
         free(r->judgements[i].grade);
     }
     free(r->judgements);
+    for (size_t i = 0; i < r->n_sections; i++)
+        free(r->sections[i]);
+    free(r->sections);
+    for (size_t i = 0; i < r->n_texts; i++)
+        free(r->texts[i].text);
+    free(r->texts);
     free(r);
 }
 
@@ -56,24 +62,62 @@ srch_report *srch_report_parse(const char *data, size_t len)
     char *np = field(data, len, "passages");
     r->n_passages = np ? (unsigned)strtoul(np, NULL, 10) : 0;
     free(np);
-    /* judgement=<grade>\t=<name> lines, in report order */
+    /* Repeated lines, in report order:
+     *   section=<title>
+     *   passage=<section>\t<page>\t=<text>
+     *   judgement=<grade>\t=<name>                      (indexer.c) */
+    size_t cap_s = 0, cap_t = 0;
     const char *p = data, *end = data + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
-        if ((size_t)(le - p) > 10 && memcmp(p, "judgement=", 10) == 0) {
+        size_t ll = (size_t)(le - p);
+        if (ll > 8 && memcmp(p, "section=", 8) == 0) {
+            if (r->n_sections == cap_s) {
+                cap_s = cap_s ? cap_s * 2 : 16;
+                char **ns = realloc(r->sections, cap_s * sizeof *ns);
+                if (!ns)
+                    goto oom;
+                r->sections = ns;
+            }
+            if (!(r->sections[r->n_sections] = str_ndup(p + 8, ll - 8)))
+                goto oom;
+            r->n_sections++;
+        } else if (ll > 8 && memcmp(p, "passage=", 8) == 0) {
+            const char *q = p + 8;
+            char *e1, *e2;
+            unsigned long sec = strtoul(q, &e1, 10);
+            unsigned long page = *e1 == '\t' ? strtoul(e1 + 1, &e2, 10) : 0;
+            if (*e1 != '\t' || *e2 != '\t' || e2[1] != '=' || e2 + 2 > le) {
+                p = le + 1;
+                continue;
+            }
+            if (r->n_texts == cap_t) {
+                cap_t = cap_t ? cap_t * 2 : 64;
+                srch_text *nt = realloc(r->texts, cap_t * sizeof *nt);
+                if (!nt)
+                    goto oom;
+                r->texts = nt;
+            }
+            srch_text *t = &r->texts[r->n_texts];
+            t->section = (unsigned)sec;
+            t->page = (unsigned)page;
+            if (!(t->text = str_ndup(e2 + 2, (size_t)(le - e2 - 2))))
+                goto oom;
+            r->n_texts++;
+        } else if (ll > 10 && memcmp(p, "judgement=", 10) == 0) {
             const char *g = p + 10;
             const char *tab = memchr(g, '\t', (size_t)(le - g));
             if (tab && tab + 1 < le && tab[1] == '=') {
                 srch_judgement *nj = realloc(
                     r->judgements, (r->n_judgements + 1) * sizeof *nj);
-                if (nj) {
-                    r->judgements = nj;
-                    nj[r->n_judgements].grade = str_ndup(g, (size_t)(tab - g));
-                    nj[r->n_judgements].name =
-                        str_ndup(tab + 2, (size_t)(le - tab - 2));
-                    r->n_judgements++;
-                }
+                if (!nj)
+                    goto oom;
+                r->judgements = nj;
+                nj[r->n_judgements].grade = str_ndup(g, (size_t)(tab - g));
+                nj[r->n_judgements].name =
+                    str_ndup(tab + 2, (size_t)(le - tab - 2));
+                r->n_judgements++;
             }
         }
         p = le + 1;
@@ -85,6 +129,9 @@ srch_report *srch_report_parse(const char *data, size_t len)
         return NULL;
     }
     return r;
+oom:
+    srch_report_free(r);
+    return NULL;
 }
 
 static srch_report *load_docid(srch_db *db, uint32_t docid)
@@ -149,45 +196,37 @@ static int is_digits(const char *s)
     return 1;
 }
 
-/* Split passage data: rid, section, page, index, text. */
-static int parse_passage(const char *data, size_t len, srch_hit *h,
-                         char rid[13])
+int srch_passage_fill(srch_hit *h, const srch_report *r, unsigned index)
 {
-    const char *p = data, *end = data + len, *line[4];
-    size_t ll[4];
-    for (int i = 0; i < 4; i++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            return -1;
-        line[i] = p;
-        ll[i] = (size_t)(nl - p);
-        p = nl + 1;
-    }
-    if (ll[0] > 12)
+    if (!r || index >= r->n_texts)
         return -1;
-    memcpy(rid, line[0], ll[0]);
-    rid[ll[0]] = '\0';
-    h->section = str_ndup(line[1], ll[1]);
-    h->page = (unsigned)strtoul(line[2], NULL, 10);
-    h->passage_index = (unsigned)strtoul(line[3], NULL, 10);
-    h->passage = str_ndup(p, (size_t)(end - p));
+    const srch_text *t = &r->texts[index];
+    h->passage_index = index;
+    h->page = t->page;
+    h->section = str_dup(t->section < r->n_sections ? r->sections[t->section]
+                                                    : "");
+    h->passage = str_dup(t->text);
+    h->report = r;
     return h->section && h->passage ? 0 : -1;
 }
 
-int srch_passage_from_doc(xc_doc *doc, srch_hit *h, char rid[13])
+int srch_passage_locate(xc_doc *doc, char rid[13], unsigned *index)
 {
-    const char *data;
-    size_t len;
-    if (xc_doc_get_data(doc, &data, &len) != XC_OK)
+    const char *v;
+    size_t n;
+    if (xc_doc_get_value(doc, SLOT_REPORT, &v, &n) != XC_OK || n == 0 ||
+        n > 12)
         return -1;
-    return parse_passage(data, len, h, rid);
-}
-
-static int cmp_passage_index(const void *a, const void *b)
-{
-    const srch_hit *x = a, *y = b;
-    return (x->passage_index > y->passage_index) -
-           (x->passage_index < y->passage_index);
+    memcpy(rid, v, n);
+    rid[n] = '\0';
+    if (xc_doc_get_value(doc, SLOT_PASSAGE, &v, &n) != XC_OK || n == 0 ||
+        n > 10)
+        return -1;
+    char num[12];
+    memcpy(num, v, n);
+    num[n] = '\0';
+    *index = (unsigned)strtoul(num, NULL, 10);
+    return 0;
 }
 
 int srch_show(srch_db *db, const char *key, srch_shown **out, srch_error *err)
@@ -230,45 +269,20 @@ int srch_show(srch_db *db, const char *key, srch_shown **out, srch_error *err)
         srch_shown_free(s);
         return SRCH_ERR_NOT_FOUND;
     }
-    char term[64];
-    snprintf(term, sizeof term, "%s%s", TERM_REPORT, rid);
-    uint32_t count = 0;
-    xc_db_termfreq(db->db, term, &count);
-    uint32_t *ids = malloc((count + 1) * sizeof *ids);
-    size_t n = 0;
-    if (!ids || xc_db_postings(db->db, term, ids, count, &n) != XC_OK) {
-        free(ids);
-        srch_set_error(err, SRCH_ERR, "reading passages: %s", xc_last_error());
-        srch_shown_free(s);
-        return SRCH_ERR;
-    }
-    s->passages = calloc(n ? n : 1, sizeof *s->passages);
-    for (size_t i = 0; s->passages && i < n; i++) {
-        xc_doc *doc = NULL;
-        if (xc_db_get_document(db->db, ids[i], &doc) != XC_OK)
-            continue;
-        const char *dv;
-        size_t dvl;
-        if (xc_doc_get_value(doc, SLOT_STAMP, &dv, &dvl) == XC_OK && dvl > 0) {
-            xc_doc_free(doc); /* the report record itself */
-            continue;
-        }
-        char prid[13];
+    /* The passages are in the report record, in order. */
+    s->passages = calloc(s->report->n_texts ? s->report->n_texts : 1,
+                         sizeof *s->passages);
+    for (size_t i = 0; s->passages && i < s->report->n_texts; i++) {
         srch_hit *h = &s->passages[s->n_passages];
-        memset(h, 0, sizeof *h);
-        if (srch_passage_from_doc(doc, h, prid) == 0) {
-            h->report = s->report;
+        if (srch_passage_fill(h, s->report, (unsigned)i) == 0) {
+            h->rank = (unsigned)i + 1;
             s->n_passages++;
         } else {
             free(h->section);
             free(h->passage);
+            memset(h, 0, sizeof *h);
         }
-        xc_doc_free(doc);
     }
-    free(ids);
-    qsort(s->passages, s->n_passages, sizeof *s->passages, cmp_passage_index);
-    for (size_t i = 0; i < s->n_passages; i++)
-        s->passages[i].rank = (unsigned)i + 1;
     *out = s;
     return SRCH_OK;
 }

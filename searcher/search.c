@@ -258,17 +258,19 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
             xc_mset_get_document(ms, i, &doc) != XC_OK)
             goto xfail;
         memset(h, 0, sizeof *h);
-        if (srch_passage_from_doc(doc, h, rid) != 0) {
+        unsigned index = 0;
+        int located = srch_passage_locate(doc, rid, &index);
+        xc_doc_free(doc);
+        if (located != 0 ||
+            srch_passage_fill(h, report_for(db, res, rid), index) != 0) {
             free(h->section);
             free(h->passage);
-            xc_doc_free(doc);
-            continue; /* not a passage record: skip */
+            memset(h, 0, sizeof *h);
+            continue; /* not a passage, or its report record is missing */
         }
-        xc_doc_free(doc);
         h->rank = opt->offset + (unsigned)res->n_hits + 1;
         h->score = text ? w : 0.0;
         h->collapsed = collapsed;
-        h->report = report_for(db, res, rid);
         srch_make_snippet(db, h->passage, strlen(h->passage), &hl,
                           opt->snippet_words, h);
         res->n_hits++;

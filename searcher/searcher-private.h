@@ -59,9 +59,10 @@ int srch_make_snippet(srch_db *db, const char *text, size_t len,
 /* ---- records.c ---- */
 
 srch_report *srch_report_parse(const char *data, size_t len);
-/* Read a passage document into a hit (passage, section, page, index) and
- * its report id. */
-int srch_passage_from_doc(xc_doc *doc, srch_hit *h, char rid[13]);
+/* The report id and passage index of a passage document. */
+int srch_passage_locate(xc_doc *doc, char rid[13], unsigned *index);
+/* Fill a hit's passage, section, page and index from its report. */
+int srch_passage_fill(srch_hit *h, const srch_report *r, unsigned index);
 /* Fetch the report record of a report id (NULL if absent). */
 srch_report *srch_report_load(srch_db *db, const char *rid);
 
