@@ -1171,7 +1171,7 @@ int rpt_meta_extract(rpt_meta_ctx *ctx)
             set_str(&r->kind, "other", 5) < 0)
             goto nomem;
         if (name_rank < 4) {
-            static char guess[128];
+            char guess[128]; /* not static: the indexer parses in several threads */
             name = NULL;
             name_len = 0;
             if (org_name_guess(bl, n, guess, sizeof guess)) {

@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,30 +20,64 @@
 #include "util/buf.h"
 #include "xapian-c/xapian-c.h"
 
-/* Commit after this much input or this many passages, whichever first:
- * Xapian keeps uncommitted postings in memory, so this is what bounds the
- * indexer's memory (measured in bench/). */
-#define COMMIT_EVERY_BYTES ((uint64_t)48 * 1024 * 1024)
-#define COMMIT_EVERY_PASSAGES 40000u
+/* Commit a shard after this much input or this many passages, whichever
+ * first: Xapian keeps uncommitted postings in memory, so this (times the
+ * number of shards) is what bounds the indexer's memory (bench/ measures
+ * the peak). */
+#define COMMIT_EVERY_BYTES ((uint64_t)32 * 1024 * 1024)
+#define COMMIT_EVERY_PASSAGES 30000u
 /* Folders deeper than this are not descended (symlink mazes, mistakes). */
 #define MAX_DEPTH 64
+/* The index is split into shards, one writer thread each: Xapian writes a
+ * database from one thread, and with one document per passage the
+ * writing is most of the work, so shards are how indexing uses more than
+ * one core. A file always goes to the same shard (by its report id). */
+#define MAX_SHARDS 8
+#define DEFAULT_MAX_SHARDS 4
+#define QUEUE_CAP 16
 
-struct idx_indexer {
+typedef struct job {
+    char *path;
+    char abs_path[PATH_MAX];
+    char rid[13];
+    struct stat st;
+} job;
+
+typedef struct shard {
+    struct idx_indexer *ix;
+    char *path;
     xc_db *db;
     stm_analyser *an;
+    /* Report ids already in this shard (a hash set of their 48-bit
+     * values): a file not in it needs no look-up and no delete, which on a
+     * first run is every file. */
+    uint64_t *known;
+    size_t known_cap, known_n;
+    uint64_t pending_bytes, pending_passages;
+    job *queue[QUEUE_CAP];
+    size_t q_head, q_len;
+    pthread_t thread;
+    int thread_started;
+} shard;
+
+struct idx_indexer {
+    shard shards[MAX_SHARDS];
+    size_t n_shards;
+    char *dbpath;
     idx_callbacks cb;
     idx_stats stats;
-    uint64_t pending_bytes;
-    uint64_t pending_passages;
+    /* One lock for the queues, the stats, the callbacks (so the caller's
+     * callbacks never run concurrently) and the fatal error. */
+    pthread_mutex_t lock;
+    pthread_cond_t work;   /* a job was queued, or it is time to quit */
+    pthread_cond_t space;  /* a job was taken or finished */
+    size_t busy;           /* jobs queued or running */
+    int quit;
+    char *fatal;           /* the first database failure, owned */
     /* (dev, ino) of the folders on the current walk, against loops. */
     struct { dev_t dev; ino_t ino; } dirs[MAX_DEPTH];
     size_t n_dirs;
     int stopped;
-    /* Report ids already in the index (a hash set of their 48-bit values):
-     * a file not in it needs no look-up and no delete, which on a first
-     * run is every file. */
-    uint64_t *known;
-    size_t known_cap, known_n;
 };
 
 static uint64_t rid_value(const char *rid)
@@ -49,15 +85,15 @@ static uint64_t rid_value(const char *rid)
     return strtoull(rid, NULL, 16) | (1ULL << 63); /* never 0: 0 is empty */
 }
 
-static int known_add(idx_indexer *ix, uint64_t v)
+static int known_add(shard *sh, uint64_t v)
 {
-    if (2 * (ix->known_n + 1) > ix->known_cap) {
-        size_t cap = ix->known_cap ? ix->known_cap * 2 : 1024;
+    if (2 * (sh->known_n + 1) > sh->known_cap) {
+        size_t cap = sh->known_cap ? sh->known_cap * 2 : 1024;
         uint64_t *t = calloc(cap, sizeof *t);
         if (!t)
             return -1;
-        for (size_t i = 0; i < ix->known_cap; i++) {
-            uint64_t x = ix->known[i];
+        for (size_t i = 0; i < sh->known_cap; i++) {
+            uint64_t x = sh->known[i];
             if (!x)
                 continue;
             size_t j = (size_t)(x * 0x9E3779B97F4A7C15ULL) & (cap - 1);
@@ -65,40 +101,40 @@ static int known_add(idx_indexer *ix, uint64_t v)
                 j = (j + 1) & (cap - 1);
             t[j] = x;
         }
-        free(ix->known);
-        ix->known = t;
-        ix->known_cap = cap;
+        free(sh->known);
+        sh->known = t;
+        sh->known_cap = cap;
     }
-    size_t j = (size_t)(v * 0x9E3779B97F4A7C15ULL) & (ix->known_cap - 1);
-    while (ix->known[j]) {
-        if (ix->known[j] == v)
+    size_t j = (size_t)(v * 0x9E3779B97F4A7C15ULL) & (sh->known_cap - 1);
+    while (sh->known[j]) {
+        if (sh->known[j] == v)
             return 0;
-        j = (j + 1) & (ix->known_cap - 1);
+        j = (j + 1) & (sh->known_cap - 1);
     }
-    ix->known[j] = v;
-    ix->known_n++;
+    sh->known[j] = v;
+    sh->known_n++;
     return 0;
 }
 
-static int known_has(const idx_indexer *ix, uint64_t v)
+static int known_has(const shard *sh, uint64_t v)
 {
-    if (!ix->known_cap)
+    if (!sh->known_cap)
         return 0;
-    size_t j = (size_t)(v * 0x9E3779B97F4A7C15ULL) & (ix->known_cap - 1);
-    while (ix->known[j]) {
-        if (ix->known[j] == v)
+    size_t j = (size_t)(v * 0x9E3779B97F4A7C15ULL) & (sh->known_cap - 1);
+    while (sh->known[j]) {
+        if (sh->known[j] == v)
             return 1;
-        j = (j + 1) & (ix->known_cap - 1);
+        j = (j + 1) & (sh->known_cap - 1);
     }
     return 0;
 }
 
 /* Load the ids of the reports already indexed: report records are the
  * only documents with a `Q` term. */
-static int known_load(idx_indexer *ix)
+static int known_load(shard *sh)
 {
     xc_termiter *it = NULL;
-    if (xc_db_allterms(ix->db, TERM_UNIQUE, &it) != XC_OK)
+    if (xc_db_allterms(sh->db, TERM_UNIQUE, &it) != XC_OK)
         return -1;
     const char *term;
     size_t len;
@@ -109,7 +145,7 @@ static int known_load(idx_indexer *ix)
             continue;
         memcpy(rid, term + 1, 12);
         rid[12] = '\0';
-        if (known_add(ix, rid_value(rid)) < 0) {
+        if (known_add(sh, rid_value(rid)) < 0) {
             rc = -1;
             break;
         }
@@ -157,6 +193,153 @@ static int mkdir_parents(const char *path)
     return 0;
 }
 
+static void *shard_worker(void *arg);
+
+static int shard_count_wanted(void)
+{
+    const char *env = getenv("INSEARCH_SHARDS");
+    long n = env && *env ? strtol(env, NULL, 10)
+                         : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    if (n > (env && *env ? MAX_SHARDS : DEFAULT_MAX_SHARDS))
+        n = env && *env ? MAX_SHARDS : DEFAULT_MAX_SHARDS;
+    return (int)n;
+}
+
+static int path_exists(const char *dir, const char *name)
+{
+    char *p = str_printf("%s/%s", dir, name);
+    struct stat st;
+    int ok = p && stat(p, &st) == 0;
+    free(p);
+    return ok;
+}
+
+/* The shard folders of an index: an index made by one writer is a single
+ * Xapian database in the folder itself; otherwise shard-0, shard-1, ...
+ * and a Xapian stub file XAPIANDB naming them, so that the folder opens as
+ * one database for the searcher (and for quest, delve, xapian-compact). */
+static int layout_shards(idx_indexer *ix, char **err)
+{
+    const char *db = ix->dbpath;
+    if (path_exists(db, "iamglass")) {
+        ix->shards[0].path = str_dup(db);
+        ix->n_shards = 1;
+        return ix->shards[0].path ? 0 : -1;
+    }
+    size_t n = 0;
+    while (n < MAX_SHARDS) {
+        char name[32];
+        snprintf(name, sizeof name, "shard-%zu", n);
+        if (!path_exists(db, name))
+            break;
+        n++;
+    }
+    int fresh = n == 0;
+    if (fresh)
+        n = (size_t)shard_count_wanted();
+    buf stub = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        ix->shards[i].path = str_printf("%s/shard-%zu", db, i);
+        if (!ix->shards[i].path)
+            return -1;
+        buf_printf(&stub, "auto shard-%zu\n", i);
+    }
+    ix->n_shards = n;
+    if (!fresh && path_exists(db, "XAPIANDB")) {
+        buf_free(&stub);
+        return 0;
+    }
+    /* Written whole and renamed into place, so a reader never sees half
+     * a stub. */
+    char *tmp = str_printf("%s/XAPIANDB.tmp", db);
+    char *dst = str_printf("%s/XAPIANDB", db);
+    FILE *f = tmp ? fopen(tmp, "w") : NULL;
+    int rc = -1;
+    if (f) {
+        size_t w = fwrite(buf_cstr(&stub), 1, stub.len, f);
+        if (fflush(f) == 0 && fsync(fileno(f)) == 0 && w == stub.len)
+            rc = 0;
+        if (fclose(f) != 0)
+            rc = -1;
+        if (rc == 0 && rename(tmp, dst) != 0)
+            rc = -1;
+    }
+    if (rc != 0 && err)
+        *err = str_printf("%s: cannot write the stub file XAPIANDB: %s", db,
+                          strerror(errno));
+    free(tmp);
+    free(dst);
+    buf_free(&stub);
+    return rc;
+}
+
+static int shard_open(idx_indexer *ix, shard *sh, char **err)
+{
+    sh->ix = ix;
+    if (mkdir_parents(sh->path) < 0) {
+        if (err)
+            *err = str_printf("%s: cannot create the database folder: %s",
+                              sh->path, strerror(errno));
+        return IDX_ERR;
+    }
+    int rc = xc_db_open(sh->path, XC_OPEN_WRITE, &sh->db);
+    if (rc != XC_OK) {
+        if (err)
+            *err = rc == XC_ERR_LOCK
+                       ? str_printf("%s: the database is being written by "
+                                    "another insearch process (%s)",
+                                    ix->dbpath, xc_last_error())
+                       : str_printf("%s: cannot open the database: %s",
+                                    sh->path, xc_last_error());
+        return rc == XC_ERR_LOCK ? IDX_ERR_LOCK : IDX_ERR;
+    }
+    char *fmt = NULL;
+    size_t fmt_len = 0;
+    if (xc_db_get_metadata(sh->db, TERM_META_FORMAT, &fmt, &fmt_len) != XC_OK) {
+        if (err)
+            *err = xc_message(sh->path);
+        return IDX_ERR;
+    }
+    if (fmt_len == 0) {
+        if (xc_db_set_metadata(sh->db, TERM_META_FORMAT, IDX_FORMAT_VERSION,
+                               strlen(IDX_FORMAT_VERSION)) != XC_OK) {
+            free(fmt);
+            if (err)
+                *err = xc_message(sh->path);
+            return IDX_ERR;
+        }
+    } else if (strcmp(fmt, IDX_FORMAT_VERSION) != 0) {
+        if (err)
+            *err = str_printf("%s: index format %s, this insearch writes "
+                              "format %s: index into a new folder",
+                              ix->dbpath, fmt, IDX_FORMAT_VERSION);
+        free(fmt);
+        return IDX_ERR;
+    }
+    free(fmt);
+    if (known_load(sh) < 0) {
+        if (err)
+            *err = xc_message(sh->path);
+        return IDX_ERR;
+    }
+    char *aerr = NULL;
+    if (stm_analyser_new(STM_MODE_INDEX, &sh->an, &aerr) != STM_OK) {
+        if (err)
+            *err = str_printf("analyser: %s", aerr ? aerr : "failed");
+        free(aerr);
+        return IDX_ERR;
+    }
+    if (pthread_create(&sh->thread, NULL, shard_worker, sh) != 0) {
+        if (err)
+            *err = str_dup("cannot start an indexing thread");
+        return IDX_ERR;
+    }
+    sh->thread_started = 1;
+    return IDX_OK;
+}
+
 int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
              char **err)
 {
@@ -168,59 +351,25 @@ int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
         return IDX_ERR;
     }
     idx_indexer *ix = calloc(1, sizeof *ix);
-    if (!ix) {
+    if (!ix || !(ix->dbpath = str_dup(dbpath))) {
+        free(ix);
         if (err)
             *err = str_dup("out of memory");
         return IDX_ERR;
     }
     if (cb)
         ix->cb = *cb;
-    int rc = xc_db_open(dbpath, XC_OPEN_WRITE, &ix->db);
-    if (rc != XC_OK) {
-        if (err)
-            *err = rc == XC_ERR_LOCK
-                       ? str_printf("%s: the database is being written by "
-                                    "another insearch process (%s)",
-                                    dbpath, xc_last_error())
-                       : str_printf("%s: cannot open the database: %s",
-                                    dbpath, xc_last_error());
-        free(ix);
-        return rc == XC_ERR_LOCK ? IDX_ERR_LOCK : IDX_ERR;
-    }
-    char *fmt = NULL;
-    size_t fmt_len = 0;
-    if (xc_db_get_metadata(ix->db, TERM_META_FORMAT, &fmt, &fmt_len) != XC_OK) {
-        if (err)
-            *err = xc_message(dbpath);
+    pthread_mutex_init(&ix->lock, NULL);
+    pthread_cond_init(&ix->work, NULL);
+    pthread_cond_init(&ix->space, NULL);
+    int rc = layout_shards(ix, err) == 0 ? IDX_OK : IDX_ERR;
+    if (rc != IDX_OK && err && !*err)
+        *err = str_printf("%s: cannot lay out the index", dbpath);
+    for (size_t i = 0; rc == IDX_OK && i < ix->n_shards; i++)
+        rc = shard_open(ix, &ix->shards[i], err);
+    if (rc != IDX_OK) {
         idx_close(ix, NULL);
-        return IDX_ERR;
-    }
-    if (fmt_len == 0) {
-        rc = xc_db_set_metadata(ix->db, TERM_META_FORMAT, IDX_FORMAT_VERSION,
-                                strlen(IDX_FORMAT_VERSION));
-    } else if (strcmp(fmt, IDX_FORMAT_VERSION) != 0) {
-        if (err)
-            *err = str_printf("%s: index format %s, this insearch writes "
-                              "format %s: index into a new folder",
-                              dbpath, fmt, IDX_FORMAT_VERSION);
-        free(fmt);
-        idx_close(ix, NULL);
-        return IDX_ERR;
-    }
-    free(fmt);
-    if (known_load(ix) < 0) {
-        if (err)
-            *err = xc_message(dbpath);
-        idx_close(ix, NULL);
-        return IDX_ERR;
-    }
-    char *aerr = NULL;
-    if (stm_analyser_new(STM_MODE_INDEX, &ix->an, &aerr) != STM_OK) {
-        if (err)
-            *err = str_printf("analyser: %s", aerr ? aerr : "failed");
-        free(aerr);
-        idx_close(ix, NULL);
-        return IDX_ERR;
+        return rc;
     }
     *out = ix;
     return IDX_OK;
@@ -228,28 +377,69 @@ int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
 
 const idx_stats *idx_get_stats(const idx_indexer *ix) { return &ix->stats; }
 
-int idx_commit(idx_indexer *ix, char **err)
+static int shard_commit(shard *sh, char **err)
 {
-    if (xc_db_commit(ix->db) != XC_OK) {
+    if (xc_db_commit(sh->db) != XC_OK) {
         if (err)
-            *err = xc_message("commit");
+            *err = str_printf("%s: commit failed: %s", sh->path,
+                              xc_last_error());
         return IDX_ERR;
     }
-    ix->pending_bytes = 0;
-    ix->pending_passages = 0;
+    sh->pending_bytes = 0;
+    sh->pending_passages = 0;
     return IDX_OK;
+}
+
+/* Wait until every queued file is done. */
+static void wait_idle(idx_indexer *ix)
+{
+    pthread_mutex_lock(&ix->lock);
+    while (ix->busy > 0)
+        pthread_cond_wait(&ix->space, &ix->lock);
+    pthread_mutex_unlock(&ix->lock);
+}
+
+int idx_commit(idx_indexer *ix, char **err)
+{
+    wait_idle(ix);
+    int rc = IDX_OK;
+    for (size_t i = 0; i < ix->n_shards; i++)
+        if (ix->shards[i].db && shard_commit(&ix->shards[i], err) != IDX_OK &&
+            rc == IDX_OK) {
+            rc = IDX_ERR;
+            err = NULL; /* keep the first message */
+        }
+    return rc;
 }
 
 int idx_close(idx_indexer *ix, char **err)
 {
     if (!ix)
         return IDX_OK;
+    pthread_mutex_lock(&ix->lock);
+    ix->quit = 1;
+    pthread_cond_broadcast(&ix->work);
+    pthread_mutex_unlock(&ix->lock);
+    for (size_t i = 0; i < ix->n_shards; i++)
+        if (ix->shards[i].thread_started)
+            pthread_join(ix->shards[i].thread, NULL);
     int rc = IDX_OK;
-    if (ix->db)
-        rc = idx_commit(ix, err);
-    xc_db_close(ix->db);
-    stm_analyser_free(ix->an);
-    free(ix->known);
+    for (size_t i = 0; i < ix->n_shards; i++) {
+        shard *sh = &ix->shards[i];
+        if (sh->db && shard_commit(sh, rc == IDX_OK ? err : NULL) != IDX_OK)
+            rc = IDX_ERR;
+        xc_db_close(sh->db);
+        stm_analyser_free(sh->an);
+        free(sh->known);
+        free(sh->path);
+        for (size_t q = 0; q < sh->q_len; q++)
+            free(sh->queue[(sh->q_head + q) % QUEUE_CAP]);
+    }
+    pthread_mutex_destroy(&ix->lock);
+    pthread_cond_destroy(&ix->work);
+    pthread_cond_destroy(&ix->space);
+    free(ix->fatal);
+    free(ix->dbpath);
     free(ix);
     return rc;
 }
@@ -350,7 +540,7 @@ static void kv(buf *b, const char *key, const char *value)
     buf_putc(b, '\n');
 }
 
-static int write_report_record(idx_indexer *ix, const rpt_report *r,
+static int write_report_record(shard *sh, const rpt_report *r,
                                const char *rid, const char *abs_path,
                                const struct stat *st, char **err)
 {
@@ -408,7 +598,7 @@ static int write_report_record(idx_indexer *ix, const rpt_report *r,
         (rc = add_report_filters(doc, r, rid)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_STAMP, stamp, strlen(stamp))) !=
             XC_OK ||
-        (rc = xc_db_replace_document(ix->db, qterm, doc, NULL)) != XC_OK)
+        (rc = xc_db_replace_document(sh->db, qterm, doc, NULL)) != XC_OK)
         goto fail;
     xc_doc_free(doc);
     buf_free(&data);
@@ -422,7 +612,7 @@ fail:
     return IDX_ERR;
 }
 
-static int write_passages(idx_indexer *ix, const rpt_report *r,
+static int write_passages(shard *sh, const rpt_report *r,
                           const char *rid, char **err)
 {
     int rc = IDX_OK;
@@ -441,7 +631,7 @@ static int write_passages(idx_indexer *ix, const rpt_report *r,
         snprintf(nbuf, sizeof nbuf, "%zu", i);
         term_ctx tctx = {doc, 0};
         char *aerr = NULL;
-        int arc = stm_analyse(ix->an, p->text, strlen(p->text),
+        int arc = stm_analyse(sh->an, p->text, strlen(p->text),
                               add_token_terms, &tctx, &aerr);
         if (arc < 0 || tctx.rc) {
             if (err)
@@ -456,7 +646,7 @@ static int write_passages(idx_indexer *ix, const rpt_report *r,
             xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
             add_bool(doc, TERM_SECTION, s ? s->slug : "") != XC_OK ||
             add_report_filters(doc, r, rid) != XC_OK ||
-            xc_db_add_document(ix->db, doc, NULL) != XC_OK) {
+            xc_db_add_document(sh->db, doc, NULL) != XC_OK) {
             if (err)
                 *err = xc_message("writing a passage");
             xc_doc_free(doc);
@@ -464,22 +654,21 @@ static int write_passages(idx_indexer *ix, const rpt_report *r,
             break;
         }
         xc_doc_free(doc);
-        ix->stats.passages++;
-        ix->pending_passages++;
+        sh->pending_passages++;
     }
     return rc;
 }
 
 /* Is the stored record of this file up to date? */
-static int is_unchanged(idx_indexer *ix, const char *rid, const char *stamp)
+static int is_unchanged(shard *sh, const char *rid, const char *stamp)
 {
     char qterm[TERM_MAX_BYTES];
     snprintf(qterm, sizeof qterm, "%s%s", TERM_UNIQUE, rid);
     uint32_t docid = 0;
-    if (xc_db_first_posting(ix->db, qterm, &docid) != XC_OK || docid == 0)
+    if (xc_db_first_posting(sh->db, qterm, &docid) != XC_OK || docid == 0)
         return 0;
     xc_doc *doc = NULL;
-    if (xc_db_get_document(ix->db, docid, &doc) != XC_OK)
+    if (xc_db_get_document(sh->db, docid, &doc) != XC_OK)
         return 0;
     const char *v;
     size_t n;
@@ -489,78 +678,168 @@ static int is_unchanged(idx_indexer *ix, const char *rid, const char *stamp)
     return same;
 }
 
-static void report_error(idx_indexer *ix, const char *path, const char *msg)
+/* Called with the lock held. */
+static void report_error_locked(idx_indexer *ix, const char *path,
+                                const char *msg)
 {
     ix->stats.files_failed++;
     if (ix->cb.on_error)
         ix->cb.on_error(ix->cb.ctx, path, msg);
 }
 
-/* Index one regular file. Returns IDX_OK (including for a bad file, which
- * is reported and skipped) or IDX_ERR when the database failed. */
-static int index_file(idx_indexer *ix, const char *path, const struct stat *st,
-                      char **err)
+static void report_error(idx_indexer *ix, const char *path, const char *msg)
 {
-    char abs_path[PATH_MAX];
-    if (!realpath(path, abs_path)) {
-        char *m = str_printf("%s: %s", path, strerror(errno));
-        report_error(ix, path, m ? m : path);
-        free(m);
-        return IDX_OK;
-    }
-    ix->stats.files_seen++;
-    char rid[13];
-    idx_report_id(abs_path, rid);
+    pthread_mutex_lock(&ix->lock);
+    report_error_locked(ix, path, msg);
+    pthread_mutex_unlock(&ix->lock);
+}
+
+static void report_errorf(idx_indexer *ix, const char *path, const char *fmt,
+                          ...) __attribute__((format(printf, 3, 4)));
+static void report_errorf(idx_indexer *ix, const char *path, const char *fmt,
+                          ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf b = BUF_INIT;
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    report_error(ix, path, buf_error(&b) ? path : buf_cstr(&b));
+    buf_free(&b);
+}
+
+/* Index one file in its shard (a worker thread). A bad file is reported
+ * and skipped; IDX_ERR means the shard's database failed. */
+static int index_job(shard *sh, const job *j, char **err)
+{
+    idx_indexer *ix = sh->ix;
     char stamp[64];
-    snprintf(stamp, sizeof stamp, "%lld:%lld.%09ld", (long long)st->st_size,
-             (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
-    int known = known_has(ix, rid_value(rid));
-    if (known && is_unchanged(ix, rid, stamp)) {
+    snprintf(stamp, sizeof stamp, "%lld:%lld.%09ld", (long long)j->st.st_size,
+             (long long)j->st.st_mtim.tv_sec, (long)j->st.st_mtim.tv_nsec);
+    int known = known_has(sh, rid_value(j->rid));
+    if (known && is_unchanged(sh, j->rid, stamp)) {
+        pthread_mutex_lock(&ix->lock);
         ix->stats.files_unchanged++;
         if (ix->cb.on_progress)
-            ix->cb.on_progress(ix->cb.ctx, &ix->stats, path);
+            ix->cb.on_progress(ix->cb.ctx, &ix->stats, j->path);
+        pthread_mutex_unlock(&ix->lock);
         return IDX_OK;
     }
     rpt_report *r = NULL;
     char *rerr = NULL;
-    if (rpt_read_file(path, &r, &rerr) != RPT_OK) {
-        report_error(ix, path, rerr ? rerr : "cannot read");
+    if (rpt_read_file(j->path, &r, &rerr) != RPT_OK) {
+        report_error(ix, j->path, rerr ? rerr : "cannot read");
         free(rerr);
         return IDX_OK;
     }
     /* A changed file: its old passages go first, in the same commit as
      * the new ones, so a reader never sees both or neither. */
     char rterm[TERM_MAX_BYTES];
-    snprintf(rterm, sizeof rterm, "%s%s", TERM_REPORT, rid);
+    snprintf(rterm, sizeof rterm, "%s%s", TERM_REPORT, j->rid);
     int rc = IDX_OK;
-    if (known && xc_db_delete_documents(ix->db, rterm) != XC_OK) {
+    uint64_t before = sh->pending_passages;
+    if (known && xc_db_delete_documents(sh->db, rterm) != XC_OK) {
         if (err)
             *err = xc_message("replacing an old version");
         rc = IDX_ERR;
     }
     if (rc == IDX_OK)
-        rc = write_passages(ix, r, rid, err);
+        rc = write_passages(sh, r, j->rid, err);
     if (rc == IDX_OK)
-        rc = write_report_record(ix, r, rid, abs_path, st, err);
-    if (rc == IDX_OK && known_add(ix, rid_value(rid)) < 0) {
+        rc = write_report_record(sh, r, j->rid, j->abs_path, &j->st, err);
+    if (rc == IDX_OK && known_add(sh, rid_value(j->rid)) < 0) {
         if (err)
             *err = str_dup("out of memory");
         rc = IDX_ERR;
     }
+    int is_report = strcmp(nz(r->kind), "other") != 0;
+    uint64_t written = sh->pending_passages - before;
+    rpt_report_free(r);
+    if (rc == IDX_OK) {
+        sh->pending_bytes += (uint64_t)j->st.st_size;
+        if (sh->pending_bytes >= COMMIT_EVERY_BYTES ||
+            sh->pending_passages >= COMMIT_EVERY_PASSAGES)
+            rc = shard_commit(sh, err);
+    }
+    pthread_mutex_lock(&ix->lock);
     if (rc == IDX_OK) {
         ix->stats.files_indexed++;
-        if (strcmp(nz(r->kind), "other") != 0)
-            ix->stats.reports++;
-        ix->stats.bytes += (uint64_t)st->st_size;
-        ix->pending_bytes += (uint64_t)st->st_size;
+        ix->stats.reports += is_report ? 1 : 0;
+        ix->stats.bytes += (uint64_t)j->st.st_size;
+        ix->stats.passages += written;
     }
-    rpt_report_free(r);
-    if (rc == IDX_OK && (ix->pending_bytes >= COMMIT_EVERY_BYTES ||
-                         ix->pending_passages >= COMMIT_EVERY_PASSAGES))
-        rc = idx_commit(ix, err);
     if (ix->cb.on_progress)
-        ix->cb.on_progress(ix->cb.ctx, &ix->stats, path);
+        ix->cb.on_progress(ix->cb.ctx, &ix->stats, j->path);
+    pthread_mutex_unlock(&ix->lock);
     return rc;
+}
+
+static void *shard_worker(void *arg)
+{
+    shard *sh = arg;
+    idx_indexer *ix = sh->ix;
+    pthread_mutex_lock(&ix->lock);
+    for (;;) {
+        while (!ix->quit && sh->q_len == 0)
+            pthread_cond_wait(&ix->work, &ix->lock);
+        if (sh->q_len == 0)
+            break; /* quit, and nothing left */
+        job *j = sh->queue[sh->q_head];
+        sh->q_head = (sh->q_head + 1) % QUEUE_CAP;
+        sh->q_len--;
+        int skip = ix->stopped || ix->fatal;
+        pthread_mutex_unlock(&ix->lock);
+        char *err = NULL;
+        int rc = skip ? IDX_OK : index_job(sh, j, &err);
+        pthread_mutex_lock(&ix->lock);
+        if (rc != IDX_OK && !ix->fatal)
+            ix->fatal = err ? err : str_dup("the index could not be written");
+        else
+            free(err);
+        free(j->path);
+        free(j);
+        ix->busy--;
+        pthread_cond_broadcast(&ix->space);
+    }
+    pthread_mutex_unlock(&ix->lock);
+    return NULL;
+}
+
+/* Hand a regular file to its shard's thread; waits while the queue is
+ * full, which is what keeps memory bounded when walking huge folders. */
+static int enqueue_file(idx_indexer *ix, const char *path,
+                        const struct stat *st)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = str_dup(path))) {
+        free(j);
+        return IDX_ERR;
+    }
+    if (!realpath(path, j->abs_path)) {
+        report_errorf(ix, path, "%s: %s", path, strerror(errno));
+        free(j->path);
+        free(j);
+        return IDX_OK;
+    }
+    idx_report_id(j->abs_path, j->rid);
+    j->st = *st;
+    shard *sh = &ix->shards[rid_value(j->rid) % ix->n_shards];
+    pthread_mutex_lock(&ix->lock);
+    ix->stats.files_seen++;
+    while (sh->q_len == QUEUE_CAP && !ix->fatal)
+        pthread_cond_wait(&ix->space, &ix->lock);
+    if (ix->fatal) {
+        pthread_mutex_unlock(&ix->lock);
+        free(j->path);
+        free(j);
+        return IDX_ERR;
+    }
+    sh->queue[(sh->q_head + sh->q_len) % QUEUE_CAP] = j;
+    sh->q_len++;
+    ix->busy++;
+    pthread_cond_broadcast(&ix->work);
+    pthread_mutex_unlock(&ix->lock);
+    return IDX_OK;
 }
 
 /* Files a folder walk picks up: report-like names. A file named on the
@@ -666,7 +945,9 @@ static int walk(idx_indexer *ix, const char *path, int named, size_t depth,
                 char **err)
 {
     if (ix->cb.should_stop && ix->cb.should_stop(ix->cb.ctx)) {
+        pthread_mutex_lock(&ix->lock);
         ix->stopped = 1;
+        pthread_mutex_unlock(&ix->lock);
         return IDX_OK;
     }
     struct stat st;
@@ -694,14 +975,30 @@ static int walk(idx_indexer *ix, const char *path, int named, size_t depth,
         if (!wanted_in_folder(base ? base + 1 : path))
             return IDX_OK;
     }
-    return index_file(ix, path, &st, err);
+    if (enqueue_file(ix, path, &st) != IDX_OK) {
+        pthread_mutex_lock(&ix->lock);
+        if (err && !*err)
+            *err = str_dup(ix->fatal ? ix->fatal : "out of memory");
+        pthread_mutex_unlock(&ix->lock);
+        return IDX_ERR;
+    }
+    return IDX_OK;
 }
 
 int idx_add_path(idx_indexer *ix, const char *path, char **err)
 {
     ix->n_dirs = 0;
     int rc = walk(ix, path, 1, 0, err);
-    if (rc == IDX_OK && ix->stopped) {
+    wait_idle(ix);
+    pthread_mutex_lock(&ix->lock);
+    if (ix->fatal) {
+        if (err && !*err)
+            *err = str_dup(ix->fatal);
+        rc = IDX_ERR;
+    }
+    int stopped = ix->stopped;
+    pthread_mutex_unlock(&ix->lock);
+    if (rc == IDX_OK && stopped) {
         rc = idx_commit(ix, err);
         return rc == IDX_OK ? IDX_ERR_INTERRUPTED : rc;
     }
@@ -725,14 +1022,14 @@ char *idx_record_field(const char *data, size_t len, const char *key)
     return NULL;
 }
 
-int idx_prune(idx_indexer *ix, char **err)
+static int shard_prune(idx_indexer *ix, shard *sh, char **err)
 {
     /* Collect first, delete after: deleting while walking a posting list
      * would be walking a moving target. */
     char dterm[32];
     snprintf(dterm, sizeof dterm, "%sreport", TERM_DOCTYPE);
     uint32_t count = 0;
-    if (xc_db_termfreq(ix->db, dterm, &count) != XC_OK) {
+    if (xc_db_termfreq(sh->db, dterm, &count) != XC_OK) {
         if (err)
             *err = xc_message("prune");
         return IDX_ERR;
@@ -741,7 +1038,7 @@ int idx_prune(idx_indexer *ix, char **err)
         return IDX_OK;
     uint32_t *ids = malloc(count * sizeof *ids);
     size_t n = 0;
-    if (!ids || xc_db_postings(ix->db, dterm, ids, count, &n) != XC_OK) {
+    if (!ids || xc_db_postings(sh->db, dterm, ids, count, &n) != XC_OK) {
         free(ids);
         if (err)
             *err = xc_message("prune");
@@ -750,7 +1047,7 @@ int idx_prune(idx_indexer *ix, char **err)
     int rc = IDX_OK;
     for (size_t i = 0; i < n && rc == IDX_OK; i++) {
         xc_doc *doc = NULL;
-        if (xc_db_get_document(ix->db, ids[i], &doc) != XC_OK)
+        if (xc_db_get_document(sh->db, ids[i], &doc) != XC_OK)
             continue;
         const char *data;
         size_t len;
@@ -761,7 +1058,7 @@ int idx_prune(idx_indexer *ix, char **err)
         if (source && rid && (stat(source, &st) < 0 || !S_ISREG(st.st_mode))) {
             char rterm[64];
             snprintf(rterm, sizeof rterm, "%s%s", TERM_REPORT, rid);
-            if (xc_db_delete_documents(ix->db, rterm) != XC_OK) {
+            if (xc_db_delete_documents(sh->db, rterm) != XC_OK) {
                 if (err)
                     *err = xc_message("prune");
                 rc = IDX_ERR;
@@ -775,4 +1072,13 @@ int idx_prune(idx_indexer *ix, char **err)
     }
     free(ids);
     return rc;
+}
+
+int idx_prune(idx_indexer *ix, char **err)
+{
+    wait_idle(ix);
+    for (size_t i = 0; i < ix->n_shards; i++)
+        if (shard_prune(ix, &ix->shards[i], err) != IDX_OK)
+            return IDX_ERR;
+    return IDX_OK;
 }

@@ -384,7 +384,8 @@ done:
 
 /* ---------- stats ---------- */
 
-static uint64_t dir_size(const char *path)
+/* Bytes in a folder's files, and its subfolders' (the shards). */
+static uint64_t dir_size(const char *path, int depth)
 {
     DIR *d = opendir(path);
     if (!d)
@@ -396,8 +397,12 @@ static uint64_t dir_size(const char *path)
             continue;
         char *p = str_printf("%s/%s", path, e->d_name);
         struct stat st;
-        if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
-            total += (uint64_t)st.st_size;
+        if (p && stat(p, &st) == 0) {
+            if (S_ISREG(st.st_mode))
+                total += (uint64_t)st.st_size;
+            else if (S_ISDIR(st.st_mode) && depth < 2)
+                total += dir_size(p, depth + 1);
+        }
         free(p);
     }
     closedir(d);
@@ -455,6 +460,6 @@ int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,
             out->terms++;
         xc_termiter_free(it);
     }
-    out->size_bytes = dbpath ? dir_size(dbpath) : 0;
+    out->size_bytes = dbpath ? dir_size(dbpath, 0) : 0;
     return SRCH_OK;
 }

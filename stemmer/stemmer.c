@@ -34,8 +34,12 @@
 /* The stem cache: open addressing, cleared in O(1) by bumping a
  * generation when it is 3/4 full. 8192 slots hold the working vocabulary
  * of a few thousand reports. */
+/* The cache starts small and doubles up to CACHE_SLOTS: a query analyses
+ * a few hundred words, and touching a 1 MB table's pages costs a search
+ * more than the stemming it saves. */
 #define CACHE_SLOTS 8192u
-#define CACHE_FILL_MAX (CACHE_SLOTS / 4 * 3)
+#define CACHE_FIRST_SLOTS 256u
+#define CACHE_FILL_MAX(cap) ((cap) / 4 * 3)
 
 /* What else is known of a cached word, worked out once. */
 #define WORD_STOPWORD  0x01u
@@ -87,6 +91,7 @@ struct stm_analyser {
     stem_entry *cache;
     uint32_t cache_gen;
     unsigned cache_used;
+    unsigned cache_cap;         /* slots, a power of two */
     char acronym[STM_WORD_MAX + 1];
 };
 
@@ -118,7 +123,8 @@ int stm_analyser_new(stm_mode mode, stm_analyser **out, char **err)
     an->mode = mode;
     an->u16 = malloc(CHUNK_BYTES * sizeof *an->u16);
     an->u16_to_byte = malloc((CHUNK_BYTES + 1) * sizeof *an->u16_to_byte);
-    an->cache = calloc(CACHE_SLOTS, sizeof *an->cache);
+    an->cache = calloc(CACHE_FIRST_SLOTS, sizeof *an->cache);
+    an->cache_cap = CACHE_FIRST_SLOTS;
     an->cache_gen = 1;
     if (an->u16 == NULL || an->u16_to_byte == NULL || an->cache == NULL) {
         stm_analyser_free(an);
@@ -174,7 +180,8 @@ static const stem_entry *word_lookup(stm_analyser *an, const char *w,
                                      size_t len)
 {
     uint32_t h = hash_word(w, len);
-    uint32_t i = h & (CACHE_SLOTS - 1);
+    uint32_t mask = an->cache_cap - 1;
+    uint32_t i = h & mask;
     stem_entry *e;
     for (;;) {
         e = &an->cache[i];
@@ -182,16 +189,42 @@ static const stem_entry *word_lookup(stm_analyser *an, const char *w,
             break;
         if (e->hash == h && e->word_len == len && memcmp(e->word, w, len) == 0)
             return e;
-        i = (i + 1) & (CACHE_SLOTS - 1);
+        i = (i + 1) & mask;
     }
-    if (an->cache_used >= CACHE_FILL_MAX) {
-        an->cache_gen++;
-        an->cache_used = 0;
-        if (an->cache_gen == 0) {  /* wrapped: really clear */
-            memset(an->cache, 0, CACHE_SLOTS * sizeof *an->cache);
-            an->cache_gen = 1;
+    if (an->cache_used >= CACHE_FILL_MAX(an->cache_cap)) {
+        stem_entry *bigger = an->cache_cap < CACHE_SLOTS
+                                 ? calloc(an->cache_cap * 2, sizeof *bigger)
+                                 : NULL;
+        if (bigger) {
+            /* Grow: move the live entries over. */
+            unsigned cap = an->cache_cap * 2;
+            for (unsigned k = 0; k < an->cache_cap; k++) {
+                stem_entry *old = &an->cache[k];
+                if (old->gen != an->cache_gen)
+                    continue;
+                uint32_t j = old->hash & (cap - 1);
+                while (bigger[j].gen == an->cache_gen)
+                    j = (j + 1) & (cap - 1);
+                bigger[j] = *old;
+            }
+            free(an->cache);
+            an->cache = bigger;
+            an->cache_cap = cap;
+            mask = cap - 1;
+            i = h & mask;
+            while (an->cache[i].gen == an->cache_gen)
+                i = (i + 1) & mask;
+            e = &an->cache[i];
+        } else {
+            /* Full size (or no memory to grow): start a new generation. */
+            an->cache_gen++;
+            an->cache_used = 0;
+            if (an->cache_gen == 0) {  /* wrapped: really clear */
+                memset(an->cache, 0, an->cache_cap * sizeof *an->cache);
+                an->cache_gen = 1;
+            }
+            e = &an->cache[h & mask];
         }
-        e = &an->cache[h & (CACHE_SLOTS - 1)];
     }
     size_t sl = 0;
     if (xc_stemmer_stem(an->stemmer, w, len, e->stem, sizeof e->stem, &sl) != 0) {
