@@ -569,17 +569,6 @@ static int write_report_record(shard *sh, const rpt_report *r,
     kv(&data, "previous_grade", r->previous_grade);
     kv(&data, "passages", npass);
     kv(&data, "stamp", stamp);
-    /* The text lives here, once per report, not in each passage
-     * document: Xapian compresses every document's data separately, and
-     * one tag per report compresses far better and cheaper than one per
-     * passage (searcher/records.c reads it back). */
-    for (size_t i = 0; i < r->n_sections; i++)
-        kv(&data, "section", r->sections[i].title);
-    for (size_t i = 0; i < r->n_passages; i++) {
-        const rpt_passage *p = &r->passages[i];
-        buf_printf(&data, "passage=%zu\t%u\t", p->section, p->page);
-        kv(&data, "", p->text);
-    }
     for (size_t i = 0; i < r->n_judgements; i++) {
         buf_puts(&data, "judgement=");
         buf_puts(&data, r->judgements[i].grade ? r->judgements[i].grade : "");
@@ -615,6 +604,7 @@ fail:
 static int write_passages(shard *sh, const rpt_report *r,
                           const char *rid, char **err)
 {
+    buf data = BUF_INIT;
     int rc = IDX_OK;
     for (size_t i = 0; i < r->n_passages; i++) {
         const rpt_passage *p = &r->passages[i];
@@ -625,10 +615,15 @@ static int write_passages(shard *sh, const rpt_report *r,
             rc = IDX_ERR;
             break;
         }
-        /* No document data: a passage is found by its report id and
-         * index (values), its text in the report record. */
+        /* Passage data: section title, page, then the text; the report
+         * id and the passage index are values (searcher/records.c). The
+         * report record holds no text, so a search inflates only the
+         * passages it shows. */
         char nbuf[24];
         snprintf(nbuf, sizeof nbuf, "%zu", i);
+        buf_reset(&data);
+        buf_printf(&data, "%s\n%u\n", s ? s->title : "", p->page);
+        buf_puts(&data, p->text);
         term_ctx tctx = {doc, 0};
         char *aerr = NULL;
         int arc = stm_analyse(sh->an, p->text, strlen(p->text),
@@ -642,7 +637,9 @@ static int write_passages(shard *sh, const rpt_report *r,
             rc = IDX_ERR;
             break;
         }
-        if (add_bool(doc, TERM_DOCTYPE, "passage") != XC_OK ||
+        if (buf_error(&data) ||
+            xc_doc_set_data(doc, data.data, data.len) != XC_OK ||
+            add_bool(doc, TERM_DOCTYPE, "passage") != XC_OK ||
             xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
             add_bool(doc, TERM_SECTION, s ? s->slug : "") != XC_OK ||
             add_report_filters(doc, r, rid) != XC_OK ||
@@ -656,6 +653,7 @@ static int write_passages(shard *sh, const rpt_report *r,
         xc_doc_free(doc);
         sh->pending_passages++;
     }
+    buf_free(&data);
     return rc;
 }
 

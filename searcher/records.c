@@ -26,12 +26,6 @@ void srch_report_free(srch_report *r)
         free(r->judgements[i].grade);
     }
     free(r->judgements);
-    for (size_t i = 0; i < r->n_sections; i++)
-        free(r->sections[i]);
-    free(r->sections);
-    for (size_t i = 0; i < r->n_texts; i++)
-        free(r->texts[i].text);
-    free(r->texts);
     free(r);
 }
 
@@ -62,50 +56,13 @@ srch_report *srch_report_parse(const char *data, size_t len)
     char *np = field(data, len, "passages");
     r->n_passages = np ? (unsigned)strtoul(np, NULL, 10) : 0;
     free(np);
-    /* Repeated lines, in report order:
-     *   section=<title>
-     *   passage=<section>\t<page>\t=<text>
-     *   judgement=<grade>\t=<name>                      (indexer.c) */
-    size_t cap_s = 0, cap_t = 0;
+    /* judgement=<grade>\t=<name> lines, in report order (indexer.c) */
     const char *p = data, *end = data + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
         size_t ll = (size_t)(le - p);
-        if (ll > 8 && memcmp(p, "section=", 8) == 0) {
-            if (r->n_sections == cap_s) {
-                cap_s = cap_s ? cap_s * 2 : 16;
-                char **ns = realloc(r->sections, cap_s * sizeof *ns);
-                if (!ns)
-                    goto oom;
-                r->sections = ns;
-            }
-            if (!(r->sections[r->n_sections] = str_ndup(p + 8, ll - 8)))
-                goto oom;
-            r->n_sections++;
-        } else if (ll > 8 && memcmp(p, "passage=", 8) == 0) {
-            const char *q = p + 8;
-            char *e1, *e2;
-            unsigned long sec = strtoul(q, &e1, 10);
-            unsigned long page = *e1 == '\t' ? strtoul(e1 + 1, &e2, 10) : 0;
-            if (*e1 != '\t' || *e2 != '\t' || e2[1] != '=' || e2 + 2 > le) {
-                p = le + 1;
-                continue;
-            }
-            if (r->n_texts == cap_t) {
-                cap_t = cap_t ? cap_t * 2 : 64;
-                srch_text *nt = realloc(r->texts, cap_t * sizeof *nt);
-                if (!nt)
-                    goto oom;
-                r->texts = nt;
-            }
-            srch_text *t = &r->texts[r->n_texts];
-            t->section = (unsigned)sec;
-            t->page = (unsigned)page;
-            if (!(t->text = str_ndup(e2 + 2, (size_t)(le - e2 - 2))))
-                goto oom;
-            r->n_texts++;
-        } else if (ll > 10 && memcmp(p, "judgement=", 10) == 0) {
+        if (ll > 10 && memcmp(p, "judgement=", 10) == 0) {
             const char *g = p + 10;
             const char *tab = memchr(g, '\t', (size_t)(le - g));
             if (tab && tab + 1 < le && tab[1] == '=') {
@@ -196,18 +153,32 @@ static int is_digits(const char *s)
     return 1;
 }
 
-int srch_passage_fill(srch_hit *h, const srch_report *r, unsigned index)
+int srch_passage_fill(srch_hit *h, xc_doc *doc, const srch_report *r,
+                      unsigned index)
 {
-    if (!r || index >= r->n_texts)
+    const char *data;
+    size_t len;
+    if (xc_doc_get_data(doc, &data, &len) != XC_OK)
         return -1;
-    const srch_text *t = &r->texts[index];
+    /* section title \n page \n text (indexer.c) */
+    const char *nl1 = memchr(data, '\n', len);
+    const char *nl2 = nl1 ? memchr(nl1 + 1, '\n', (size_t)(data + len - nl1 - 1))
+                          : NULL;
+    if (!nl2)
+        return -1;
     h->passage_index = index;
-    h->page = t->page;
-    h->section = str_dup(t->section < r->n_sections ? r->sections[t->section]
-                                                    : "");
-    h->passage = str_dup(t->text);
+    h->page = (unsigned)strtoul(nl1 + 1, NULL, 10);
+    h->section = str_ndup(data, (size_t)(nl1 - data));
+    h->passage = str_ndup(nl2 + 1, (size_t)(data + len - nl2 - 1));
     h->report = r;
     return h->section && h->passage ? 0 : -1;
+}
+
+static int cmp_passage_index(const void *a, const void *b)
+{
+    const srch_hit *x = a, *y = b;
+    return (x->passage_index > y->passage_index) -
+           (x->passage_index < y->passage_index);
 }
 
 int srch_passage_locate(xc_doc *doc, char rid[13], unsigned *index)
@@ -269,20 +240,42 @@ int srch_show(srch_db *db, const char *key, srch_shown **out, srch_error *err)
         srch_shown_free(s);
         return SRCH_ERR_NOT_FOUND;
     }
-    /* The passages are in the report record, in order. */
-    s->passages = calloc(s->report->n_texts ? s->report->n_texts : 1,
-                         sizeof *s->passages);
-    for (size_t i = 0; s->passages && i < s->report->n_texts; i++) {
+    /* Its passages: the documents with its report term, less the record
+     * itself, in passage order. */
+    char term[64];
+    snprintf(term, sizeof term, "%s%s", TERM_REPORT, rid);
+    uint32_t count = 0;
+    xc_db_termfreq(db->db, term, &count);
+    uint32_t *ids = malloc((count + 1) * sizeof *ids);
+    size_t n = 0;
+    if (!ids || xc_db_postings(db->db, term, ids, count, &n) != XC_OK) {
+        free(ids);
+        srch_set_error(err, SRCH_ERR, "reading passages: %s", xc_last_error());
+        srch_shown_free(s);
+        return SRCH_ERR;
+    }
+    s->passages = calloc(n ? n : 1, sizeof *s->passages);
+    for (size_t i = 0; s->passages && i < n; i++) {
+        xc_doc *doc = NULL;
+        if (xc_db_get_document(db->db, ids[i], &doc) != XC_OK)
+            continue;
+        char prid[13];
+        unsigned index = 0;
         srch_hit *h = &s->passages[s->n_passages];
-        if (srch_passage_fill(h, s->report, (unsigned)i) == 0) {
-            h->rank = (unsigned)i + 1;
+        if (srch_passage_locate(doc, prid, &index) == 0 &&
+            srch_passage_fill(h, doc, s->report, index) == 0) {
             s->n_passages++;
         } else {
             free(h->section);
             free(h->passage);
             memset(h, 0, sizeof *h);
         }
+        xc_doc_free(doc);
     }
+    free(ids);
+    qsort(s->passages, s->n_passages, sizeof *s->passages, cmp_passage_index);
+    for (size_t i = 0; i < s->n_passages; i++)
+        s->passages[i].rank = (unsigned)i + 1;
     *out = s;
     return SRCH_OK;
 }

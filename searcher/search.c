@@ -259,10 +259,10 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
             goto xfail;
         memset(h, 0, sizeof *h);
         unsigned index = 0;
-        int located = srch_passage_locate(doc, rid, &index);
+        int ok = srch_passage_locate(doc, rid, &index) == 0 &&
+                 srch_passage_fill(h, doc, report_for(db, res, rid), index) == 0;
         xc_doc_free(doc);
-        if (located != 0 ||
-            srch_passage_fill(h, report_for(db, res, rid), index) != 0) {
+        if (!ok) {
             free(h->section);
             free(h->passage);
             memset(h, 0, sizeof *h);

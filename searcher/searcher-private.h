@@ -61,8 +61,9 @@ int srch_make_snippet(srch_db *db, const char *text, size_t len,
 srch_report *srch_report_parse(const char *data, size_t len);
 /* The report id and passage index of a passage document. */
 int srch_passage_locate(xc_doc *doc, char rid[13], unsigned *index);
-/* Fill a hit's passage, section, page and index from its report. */
-int srch_passage_fill(srch_hit *h, const srch_report *r, unsigned index);
+/* Fill a hit's passage, section, page and index from its document. */
+int srch_passage_fill(srch_hit *h, xc_doc *doc, const srch_report *r,
+                      unsigned index);
 /* Fetch the report record of a report id (NULL if absent). */
 srch_report *srch_report_load(srch_db *db, const char *rid);
 

@@ -33,22 +33,12 @@ typedef struct srch_judgement {
     char *grade;
 } srch_judgement;
 
-typedef struct srch_text {
-    unsigned section;   /* index into srch_report.sections */
-    unsigned page;      /* 0 unknown */
-    char *text;
-} srch_text;
-
 typedef struct srch_report {
     char *id, *source, *format, *charset, *title, *provider, *urn, *type,
         *kind, *date_start, *date_end, *grade, *previous_grade;
     unsigned n_passages;
     srch_judgement *judgements;
     size_t n_judgements;
-    char **sections;     /* section titles, in report order */
-    size_t n_sections;
-    srch_text *texts;    /* the passages, in report order */
-    size_t n_texts;
 } srch_report;
 
 typedef struct srch_span {

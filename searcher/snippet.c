@@ -58,11 +58,18 @@ static int on_token(void *vctx, const stm_token *tok)
     t->start = tok->start;
     t->end = tok->end;
     t->span_start = -1;
-    t->word = tok->protected_form ? str_printf("K%s", tok->protected_form)
-              : tok->stem       ? str_printf("Z%.*s", (int)tok->stem_len,
-                                             tok->stem)
-                                : NULL;
     const hl_terms *hl = s->hl;
+    t->word = NULL;
+    if (hl->n_phrases && (tok->protected_form || tok->stem)) {
+        /* Only phrase matching needs each token's term. */
+        const char *f = tok->protected_form ? tok->protected_form : tok->stem;
+        size_t fl = tok->protected_form ? strlen(f) : tok->stem_len;
+        if ((t->word = malloc(fl + 2))) {
+            t->word[0] = tok->protected_form ? 'K' : 'Z';
+            memcpy(t->word + 1, f, fl);
+            t->word[fl + 1] = '\0';
+        }
+    }
     int m = 0;
     if (tok->protected_form)
         m = strlist_has(&hl->kforms, tok->protected_form,
