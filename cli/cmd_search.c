@@ -309,7 +309,16 @@ static void print_report_line(const srch_report *r, int color)
     if (!r)
         return;
     const char *b0 = color ? "\033[1m" : "", *b1 = color ? "\033[0m" : "";
-    printf("%s%s%s", b0, *r->provider ? r->provider : r->title, b1);
+    const char *name = *r->provider ? r->provider : r->title;
+    /* A document that is not a report may have only a long first line:
+     * cut it at a character boundary. */
+    size_t n = strlen(name), cut = n;
+    if (n > 80) {
+        cut = 80;
+        while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    printf("%s%.*s%s%s", b0, (int)cut, name, cut < n ? "..." : "", b1);
     if (*r->urn)
         printf(" (URN %s)", r->urn);
     printf(" - %s", *r->kind ? r->kind : "other");
@@ -591,7 +600,7 @@ int cmd_reports(cli_ctx *ctx, int argc, char **argv)
             printf("%s  ", l->reports[i]->id);
             print_report_line(l->reports[i], ro.color);
         }
-        printf("%u report%s\n", l->total, l->total == 1 ? "" : "s");
+        printf("%u document%s\n", l->total, l->total == 1 ? "" : "s");
         rc = 0;
     }
     srch_report_list_free(l);
