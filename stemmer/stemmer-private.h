@@ -16,6 +16,12 @@
  * such words are skipped (they get no token and no position). */
 #define STM_WORD_MAX 64
 
+/* ---------- stemmer.c ---------- */
+
+/* Tests: segment everything with ICU, even pure-ASCII text (which
+ * otherwise takes a fast path that must give the same words). */
+void stm_analyser_set_icu_only(stm_analyser *an, int icu_only);
+
 /* ---------- charset.c ---------- */
 
 /* Length of the longest valid UTF-8 prefix of s[0..len) (== len when all of

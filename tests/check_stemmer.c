@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "stemmer/stemmer.h"
+#include "stemmer/stemmer-private.h"
 
 typedef struct tk {
     char word[80];
@@ -776,6 +777,102 @@ START_TEST(charset_detected)
 }
 END_TEST
 
+
+/* ---------- the ASCII fast path gives ICU's words ---------- */
+
+typedef struct tokdump {
+    char *s;
+    size_t len, cap;
+} tokdump;
+
+static int dump_token(void *ctx, const stm_token *t)
+{
+    tokdump *d = ctx;
+    char line[512];
+    int n = snprintf(line, sizeof line, "%u %zu %zu %s %s %s %x\n",
+                     t->position, t->start, t->end, t->word,
+                     t->stem ? t->stem : "-",
+                     t->protected_form ? t->protected_form : "-", t->flags);
+    if (d->len + (size_t)n + 1 > d->cap) {
+        d->cap = (d->cap + (size_t)n + 1) * 2;
+        d->s = realloc(d->s, d->cap);
+        ck_assert_ptr_nonnull(d->s);
+    }
+    memcpy(d->s + d->len, line, (size_t)n + 1);
+    d->len += (size_t)n;
+    return 0;
+}
+
+static void same_as_icu(stm_analyser *fast, stm_analyser *icu,
+                        const char *text, size_t len)
+{
+    tokdump a = {NULL, 0, 0}, b = {NULL, 0, 0};
+    ck_assert_int_eq(stm_analyse(fast, text, len, dump_token, &a, NULL), 0);
+    ck_assert_int_eq(stm_analyse(icu, text, len, dump_token, &b, NULL), 0);
+    ck_assert_msg((a.len == 0 && b.len == 0) ||
+                      (a.s && b.s && strcmp(a.s, b.s) == 0),
+                  "fast path and ICU differ on \"%.*s\":\nfast:\n%s\nicu:\n%s",
+                  (int)(len < 200 ? len : 200), text, a.s ? a.s : "",
+                  b.s ? b.s : "");
+    free(a.s);
+    free(b.s);
+}
+
+START_TEST(ascii_fast_path_matches_icu)
+{
+    stm_analyser *fast = NULL, *icu = NULL;
+    ck_assert_int_eq(stm_analyser_new(STM_MODE_INDEX, &fast, NULL), 0);
+    ck_assert_int_eq(stm_analyser_new(STM_MODE_INDEX, &icu, NULL), 0);
+    stm_analyser_set_icu_only(icu, 1);
+    static const char *const cases[] = {
+        "off-the-job training for 16- to 18-year-olds in 2015/16",
+        "COVID-19 cost \xc2\xa3" "40.8 million; level 3, e.g. U.K. and i.e.",
+        "apprentice's learners' 'Prevent' \"the Prevent duty\" don't",
+        "3.5 1,000 2;3 1.a a.1 a_b _x_ __ a'b'c a..b 1..2 1,,2 x:y 10:30",
+        "KSBs, DBS-checked; ESFA's EPA. SUMMARY OF KEY FINDINGS\n- Prevent",
+        "a. b' 'c .d ,e ;f 9. 9' '9 .9 ,9 ;9 a' 'a", "", "...", "'", "_",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        same_as_icu(fast, icu, cases[i], strlen(cases[i]));
+    /* Random ASCII over the characters the rules care about. */
+    static const char alphabet[] = "aZq09_.',;: -\n\t\"()/";
+    unsigned seed = 12345;
+    char text[96];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 1 + (seed % 90);
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            text[k] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        same_as_icu(fast, icu, text, n);
+    }
+    /* The bundled sample corpus, ASCII lines only (the others take ICU
+     * anyway). */
+    const char *srcdir = getenv("srcdir") ? getenv("srcdir") : ".";
+    static const char *const files[] = {"northbrook-skills-2017.txt",
+                                        "riverside-college-2014.txt",
+                                        "ellesbury-college-2016.txt"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/corpus/samples/%s", srcdir, files[f]);
+        FILE *fp = fopen(path, "r");
+        ck_assert_msg(fp != NULL, "cannot open %s", path);
+        char line[8192];
+        while (fgets(line, sizeof line, fp)) {
+            int ascii = 1;
+            for (char *c = line; *c; c++)
+                if ((unsigned char)*c >= 0x80)
+                    ascii = 0;
+            if (ascii)
+                same_as_icu(fast, icu, line, strlen(line));
+        }
+        fclose(fp);
+    }
+    stm_analyser_free(fast);
+    stm_analyser_free(icu);
+}
+END_TEST
+
 static Suite *stemmer_suite(void)
 {
     Suite *s = suite_create("stemmer");
@@ -803,6 +900,7 @@ static Suite *stemmer_suite(void)
     tcase_add_test(tc, charset_windows_1252);
     tcase_add_test(tc, charset_utf16_and_repair);
     tcase_add_test(tc, charset_detected);
+    tcase_add_test(tc, ascii_fast_path_matches_icu);
     suite_add_tcase(s, tc);
     return s;
 }
