@@ -241,7 +241,10 @@ static xc_query *word_query(srch_db *db, leaf_token *t, hl_terms *hl,
     const char *stem = t->stem ? t->stem : t->word;
     strlist_add(&hl->stems, stem, strlen(stem));
     int lower = !(t->flags & (STM_TOK_ALLCAPS | STM_TOK_NUMERIC));
-    if (lower && strcmp(stem, t->word) != 0) {
+    /* Only when the index has that acronym: a synonym is dearer to run
+     * than one term (every posting of both is scored). */
+    if (lower && strcmp(stem, t->word) != 0 &&
+        termfreq(db, "Z", t->word) > 0) {
         /* A lowercase word also finds its capitalised acronym, which the
          * index keeps unstemmed: "dbs" finds DBS. */
         strlist_add(&hl->stems, t->word, strlen(t->word));

@@ -12,6 +12,7 @@
  * similar in length, so length normalisation matters less. */
 #define BM25_K1 1.2
 #define BM25_B 0.6
+#define MIN_CHECKED 250
 
 int srch_open(const char *dbpath, srch_db **out, srch_error *err)
 {
@@ -228,9 +229,13 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
         for (size_t i = 0; i < N_FACETS; i++)
             if (xc_enquire_add_facet(enq, facet_slots[i].slot) != XC_OK)
                 goto xfail;
+    /* Count at least this many matches exactly: with only a page's worth,
+     * Xapian's estimate of the total can be far off ("2" for 29). */
+    uint32_t check = opt->offset + limit + 1;
+    if (check < MIN_CHECKED)
+        check = MIN_CHECKED;
     if (xc_enquire_get_mset(enq, opt->offset, limit,
-                            opt->facets ? doccount : opt->offset + limit + 1,
-                            &ms) != XC_OK) {
+                            opt->facets ? doccount : check, &ms) != XC_OK) {
         if (strstr(xc_last_error(), "Wildcard") ||
             strstr(xc_last_error(), "wildcard")) {
             srch_set_error(err, SRCH_ERR_QUERY,
