@@ -7,10 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/ucnv.h>
-#include <unicode/ucnv_cb.h>
-#include <unicode/ucsdet.h>
-
+#include "stemmer/icu.h"
 #include "stemmer/stemmer-private.h"
 
 /* Below this ucsdet confidence (0-100) the guess is noise: short English
@@ -230,7 +227,7 @@ static void to_u_replacement(const void *context, UConverterToUnicodeArgs *args,
         reason == UCNV_IRREGULAR) {
         static const UChar fffd = 0xFFFD;
         *st = U_ZERO_ERROR;
-        ucnv_cbToUWriteUChars(args, &fffd, 1, 0, st);
+        stm_icu.ucnv_cbToUWriteUChars(args, &fffd, 1, 0, st);
     }
 }
 
@@ -267,20 +264,23 @@ static void c1_to_replacement(char *o, size_t *len)
 static int convert_icu(const char *charset, const char *in, size_t len,
                        char **out, size_t *out_len, char **err)
 {
+    int lrc = stm_icu_load(err);
+    if (lrc < 0)
+        return lrc;
     UErrorCode st = U_ZERO_ERROR;
-    UConverter *src = ucnv_open(charset, &st);
-    UConverter *dst = U_SUCCESS(st) ? ucnv_open("UTF-8", &st) : NULL;
+    UConverter *src = stm_icu.ucnv_open(charset, &st);
+    UConverter *dst = U_SUCCESS(st) ? stm_icu.ucnv_open("UTF-8", &st) : NULL;
     if (U_FAILURE(st)) {
-        ucnv_close(src);
-        ucnv_close(dst);
-        return stm_error_set(err, STM_ERR_ICU, u_errorName(st));
+        stm_icu.ucnv_close(src);
+        stm_icu.ucnv_close(dst);
+        return stm_error_set(err, STM_ERR_ICU, stm_icu.u_errorName(st));
     }
-    ucnv_setToUCallBack(src, to_u_replacement, NULL, NULL, NULL, &st);
+    stm_icu.ucnv_setToUCallBack(src, to_u_replacement, NULL, NULL, NULL, &st);
 
     char *o = alloc_out(len);
     if (o == NULL) {
-        ucnv_close(src);
-        ucnv_close(dst);
+        stm_icu.ucnv_close(src);
+        stm_icu.ucnv_close(dst);
         return stm_error_set(err, STM_ERR_NOMEM, "out of memory");
     }
     char *target = o;
@@ -289,14 +289,14 @@ static int convert_icu(const char *charset, const char *in, size_t len,
     UChar *pivot_source = pivot, *pivot_target = pivot;
     /* One call with the whole input: no int32 length limits, since
      * ucnv_convertEx works on pointers. */
-    ucnv_convertEx(dst, src, &target, o + len * 3 + 4, &source, in + len,
+    stm_icu.ucnv_convertEx(dst, src, &target, o + len * 3 + 4, &source, in + len,
                    pivot, &pivot_source, &pivot_target, pivot + 1024,
                    1, 1, &st);
-    ucnv_close(src);
-    ucnv_close(dst);
+    stm_icu.ucnv_close(src);
+    stm_icu.ucnv_close(dst);
     if (U_FAILURE(st)) {
         free(o);
-        return stm_error_set(err, STM_ERR_ICU, u_errorName(st));
+        return stm_error_set(err, STM_ERR_ICU, stm_icu.u_errorName(st));
     }
     size_t n = (size_t)(target - o);
     o[n] = '\0';
@@ -321,19 +321,19 @@ static int convert_icu(const char *charset, const char *in, size_t len,
 /* ucsdet's guess, or NULL for windows-1252. */
 static const char *detect_charset(const char *in, size_t len)
 {
-    if (len < DETECT_MIN_BYTES)
-        return NULL;
+    if (len < DETECT_MIN_BYTES || stm_icu_load(NULL) < 0)
+        return NULL; /* windows-1252, which needs no ICU */
     UErrorCode st = U_ZERO_ERROR;
-    UCharsetDetector *det = ucsdet_open(&st);
+    UCharsetDetector *det = stm_icu.ucsdet_open(&st);
     if (U_FAILURE(st))
         return NULL;
     int32_t n = len > DETECT_SAMPLE_BYTES ? DETECT_SAMPLE_BYTES : (int32_t)len;
-    ucsdet_setText(det, in, n, &st);
-    const UCharsetMatch *m = U_SUCCESS(st) ? ucsdet_detect(det, &st) : NULL;
+    stm_icu.ucsdet_setText(det, in, n, &st);
+    const UCharsetMatch *m = U_SUCCESS(st) ? stm_icu.ucsdet_detect(det, &st) : NULL;
     const char *found = NULL;
     if (m != NULL && U_SUCCESS(st)) {
-        int32_t conf = ucsdet_getConfidence(m, &st);
-        const char *name = ucsdet_getName(m, &st);
+        int32_t conf = stm_icu.ucsdet_getConfidence(m, &st);
+        const char *name = stm_icu.ucsdet_getName(m, &st);
         if (U_SUCCESS(st) && name != NULL && conf >= DETECT_MIN_CONFIDENCE) {
             if (strcmp(name, "UTF-8") == 0) {
                 found = "UTF-8";
@@ -345,7 +345,7 @@ static const char *detect_charset(const char *in, size_t len)
             }
         }
     }
-    ucsdet_close(det);
+    stm_icu.ucsdet_close(det);
     return found;
 }
 

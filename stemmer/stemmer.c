@@ -15,10 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/ubrk.h>
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
 #include <unicode/utf16.h>
+
+#include "stemmer/icu.h"
 
 #include "stemmer/stemmer-private.h"
 #include "xapian-c/xapian-c.h"
@@ -132,14 +131,8 @@ int stm_analyser_new(stm_mode mode, stm_analyser **out, char **err)
         return stm_error_set(err, STM_ERR_NOMEM, "out of memory");
     }
 
-    UErrorCode st = U_ZERO_ERROR;
-    an->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
-    if (U_SUCCESS(st))
-        an->bi = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
-    if (U_FAILURE(st)) {
-        stm_analyser_free(an);
-        return stm_error_set(err, STM_ERR_ICU, u_errorName(st));
-    }
+    /* ICU's break iterator and normaliser come when the first text that
+     * is not ASCII does (ensure_icu): see icu.h. */
     if (xc_stemmer_new("english", &an->stemmer) != 0) {
         stm_analyser_free(an);
         return stm_error_set(err, STM_ERR_INVALID,
@@ -154,7 +147,7 @@ void stm_analyser_free(stm_analyser *an)
     if (an == NULL)
         return;
     if (an->bi != NULL)
-        ubrk_close(an->bi);
+        stm_icu.ubrk_close(an->bi);
     if (an->stemmer != NULL)
         xc_stemmer_free(an->stemmer);
     free(an->u16);
@@ -452,26 +445,26 @@ static int word_fold(stm_analyser *an, const char *text, size_t start,
         return 1;
     }
 
-    if (n > RAW_WORD_MAX)
+    if (n > RAW_WORD_MAX || !an->nfkc_cf)
         return 0;
     int32_t u = 0;
     int first = 1, alnum = 0;
     for (size_t i = 0; i < n;) {
         uint32_t c;
         i += stm_utf8_decode(s + i, n - i, &c);
-        int up = u_isupper((UChar32)c) || u_istitle((UChar32)c);
-        int low = !up && u_islower((UChar32)c);
+        int up = stm_icu.u_isupper((UChar32)c) || stm_icu.u_istitle((UChar32)c);
+        int low = !up && stm_icu.u_islower((UChar32)c);
         shape_add(&sh, c, up, low);
-        if (first && u_isdigit((UChar32)c))
+        if (first && stm_icu.u_isdigit((UChar32)c))
             t->flags |= STM_TOK_NUMERIC;
         first = 0;
-        alnum |= u_isalnum((UChar32)c);
+        alnum |= stm_icu.u_isalnum((UChar32)c);
         U16_APPEND_UNSAFE(an->norm_in, u, c);
     }
     if (!alnum)
         return 0;
     UErrorCode st = U_ZERO_ERROR;
-    int32_t m = unorm2_normalize(an->nfkc_cf, an->norm_in, u, an->norm_out,
+    int32_t m = stm_icu.unorm2_normalize(an->nfkc_cf, an->norm_in, u, an->norm_out,
                                  NORM_CAP, &st);
     if (U_FAILURE(st))
         return 0;
@@ -767,6 +760,25 @@ void stm_analyser_set_icu_only(stm_analyser *an, int icu_only)
     an->icu_only = icu_only;
 }
 
+/* The analyser's ICU objects, made on first need. */
+static int ensure_icu(stm_analyser *an, char **err)
+{
+    if (an->bi)
+        return 0;
+    int rc = stm_icu_load(err);
+    if (rc < 0)
+        return rc;
+    UErrorCode st = U_ZERO_ERROR;
+    an->nfkc_cf = stm_icu.unorm2_getNFKCCasefoldInstance(&st);
+    if (U_SUCCESS(st))
+        an->bi = stm_icu.ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+        an->bi = NULL;
+        return stm_error_set(err, STM_ERR_ICU, stm_icu.u_errorName(st));
+    }
+    return 0;
+}
+
 static int analyse_chunk(run *r, size_t from, size_t to, char **err)
 {
     stm_analyser *an = r->an;
@@ -778,6 +790,9 @@ static int analyse_chunk(run *r, size_t from, size_t to, char **err)
         if (k == to)
             return ascii_words(r, from, to);
     }
+    int irc = ensure_icu(an, err);
+    if (irc < 0)
+        return irc;
     int32_t n = 0;
     for (size_t i = from; i < to;) {
         if (s[i] < 0x80) {
@@ -802,12 +817,12 @@ static int analyse_chunk(run *r, size_t from, size_t to, char **err)
     an->u16_to_byte[n] = (uint32_t)(to - from);
 
     UErrorCode st = U_ZERO_ERROR;
-    ubrk_setText(an->bi, an->u16, n, &st);
+    stm_icu.ubrk_setText(an->bi, an->u16, n, &st);
     if (U_FAILURE(st))
-        return stm_error_set(err, STM_ERR_ICU, u_errorName(st));
-    int32_t a = ubrk_first(an->bi), b;
-    while ((b = ubrk_next(an->bi)) != UBRK_DONE) {
-        int32_t status = ubrk_getRuleStatus(an->bi);
+        return stm_error_set(err, STM_ERR_ICU, stm_icu.u_errorName(st));
+    int32_t a = stm_icu.ubrk_first(an->bi), b;
+    while ((b = stm_icu.ubrk_next(an->bi)) != UBRK_DONE) {
+        int32_t status = stm_icu.ubrk_getRuleStatus(an->bi);
         if (status >= UBRK_WORD_NONE_LIMIT) {
             take_word(r, from + an->u16_to_byte[a], from + an->u16_to_byte[b]);
             if (r->stop)
