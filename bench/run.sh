@@ -4,11 +4,17 @@
 # shell), and print one table of figures.
 #
 #   bench/run.sh [--reports N] [--seed S] [--insearch PATH] [--workdir DIR]
-#                [--rounds K] [--engines LIST]
+#                [--rounds K] [--engines LIST] [--gen PATH] [--timecmd PATH]
 #
 # Defaults: 2000 reports, seed 42, ./insearch, ./bench-work (both relative to
 # the directory it is run from: the build directory under `make bench`),
-# 11 rounds over the query set, engines "insearch,omega,fts5".
+# 11 rounds over the query set, engines "insearch,omega,fts5". --gen and
+# --timecmd name built insearch-gen and timecmd (`make bench` passes them);
+# without them both are compiled from bench/ into WORKDIR/bin with $CC.
+#
+# Run as root, it installs what is missing with apt-get (xapian-omega,
+# xapian-tools, sqlite3, time; perl for the Prevent precision line); a peer
+# that still cannot run is left out with a note under the table.
 #
 # Every engine reads the same uncompressed corpus (.txt and .md): Omega has no
 # gzip handler, so the generator is run without --gzip-every.
@@ -16,7 +22,8 @@
 # Index time and peak RSS come from /usr/bin/time -f '%e %M' (or from
 # timecmd when GNU time is missing). Every query is a whole process - start,
 # open the index, search, print ten results, exit - timed by bench/timecmd.c
-# in microseconds; the figures are p50 and p95 over all rounds.
+# in microseconds; the figures are p50 and p95 over all rounds. The engines
+# take turns query by query, so a busy machine slows them alike.
 set -u
 
 REPORTS=2000
@@ -25,9 +32,11 @@ INSEARCH=./insearch
 WORKDIR=./bench-work
 ROUNDS=11
 ENGINES=insearch,omega,fts5
+GEN=
+TIMECMD=
 
 usage() {
-    sed -n '2,20s/^# \{0,1\}//p' "$0"
+    sed -n '2,/^set -u/s/^# \{0,1\}//p' "$0"
 }
 
 while [ $# -gt 0 ]; do
@@ -38,6 +47,8 @@ while [ $# -gt 0 ]; do
         --workdir) WORKDIR=${2:?--workdir needs a directory}; shift 2 ;;
         --rounds) ROUNDS=${2:?--rounds needs a number}; shift 2 ;;
         --engines) ENGINES=${2:?--engines needs a list}; shift 2 ;;
+        --gen) GEN=${2:?--gen needs a path}; shift 2 ;;
+        --timecmd) TIMECMD=${2:?--timecmd needs a path}; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -48,12 +59,20 @@ esac
 [ "$ROUNDS" -ge 1 ] || { echo "run.sh: --rounds must be at least 1" >&2; exit 2; }
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+# Other work on the machine skews every figure: the table gives the load
+# average at the start and at the end.
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 mkdir -p "$WORKDIR" || exit 1
 WORKDIR=$(cd "$WORKDIR" && pwd)
-case "$INSEARCH" in
-    /*) ;;
-    *) INSEARCH="$PWD/${INSEARCH#./}" ;;
-esac
+abspath() { # a path given relative to where we were started
+    case "$1" in
+        /*) printf '%s\n' "$1" ;;
+        *) printf '%s/%s\n' "$PWD" "${1#./}" ;;
+    esac
+}
+INSEARCH=$(abspath "$INSEARCH")
+[ -z "$GEN" ] || GEN=$(abspath "$GEN")
+[ -z "$TIMECMD" ] || TIMECMD=$(abspath "$TIMECMD")
 QUERIES="$HERE/queries-peer.txt"
 BIN="$WORKDIR/bin"
 RESULTS="$WORKDIR/results.txt"
@@ -75,7 +94,7 @@ want() {
 
 # Build a helper from its source when missing or older than the source.
 build_tool() {
-    local name=$1 src="$HERE/$1.c" out="$BIN/$1"
+    local src="$HERE/$1.c" out="$BIN/$1"
     if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
         ${CC:-cc} -std=c11 -O2 -Wall -Wextra "$src" -o "$out" || {
             echo "run.sh: cannot compile $src" >&2
@@ -83,29 +102,45 @@ build_tool() {
         }
     fi
 }
-build_tool insearch-gen
-build_tool timecmd
-GEN="$BIN/insearch-gen"
-TIMECMD="$BIN/timecmd"
+if [ -z "$GEN" ]; then
+    build_tool insearch-gen
+    GEN="$BIN/insearch-gen"
+fi
+if [ -z "$TIMECMD" ]; then
+    build_tool timecmd
+    TIMECMD="$BIN/timecmd"
+fi
+for tool in "$GEN" "$TIMECMD"; do
+    [ -x "$tool" ] || { echo "run.sh: $tool is not an executable" >&2; exit 1; }
+done
 
 install_peers() {
-    local missing=""
-    if want omega && ! { command -v omindex && command -v quest; } >/dev/null; then
-        missing="$missing xapian-omega xapian-tools"
+    # One group per tool, so that a package apt cannot find costs only the
+    # column that needs it.
+    local groups=() g failed=""
+    if want omega && ! { command -v omindex && command -v quest; } >/dev/null 2>&1; then
+        groups+=("xapian-omega xapian-tools")
     fi
-    if want fts5 && ! command -v sqlite3 >/dev/null; then
-        missing="$missing sqlite3"
+    if want fts5 && ! command -v sqlite3 >/dev/null 2>&1; then
+        groups+=("sqlite3")
     fi
-    [ -x /usr/bin/time ] || missing="$missing time"
-    [ -n "$missing" ] || return 0
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "installing:$missing" >&2
-        { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $missing; } \
-            >"$WORKDIR/apt.log" 2>&1 ||
-            note "apt-get install$missing failed (see $WORKDIR/apt.log)"
-    else
-        note "not installed:$missing (run as root with apt-get to install them)"
+    [ -x /usr/bin/time ] || groups+=("time")
+    perl -MJSON::PP -e 1 >/dev/null 2>&1 || groups+=("perl")
+    [ ${#groups[@]} -gt 0 ] || return 0
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        note "not installed: ${groups[*]} (run as root on a system with apt-get to have them installed)"
+        return 0
     fi
+    echo "installing: ${groups[*]} (log: $WORKDIR/apt.log)" >&2
+    : >"$WORKDIR/apt.log"
+    apt-get update >>"$WORKDIR/apt.log" 2>&1 ||
+        note "apt-get update failed (see $WORKDIR/apt.log); trying the install anyway"
+    for g in "${groups[@]}"; do
+        # shellcheck disable=SC2086 # a group is several package names
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $g \
+            >>"$WORKDIR/apt.log" 2>&1 || failed="$failed $g"
+    done
+    [ -z "$failed" ] || note "apt-get install failed for:$failed (see $WORKDIR/apt.log)"
 }
 install_peers
 
@@ -150,36 +185,47 @@ while IFS=$'\t' read -r a b c; do
 done <"$QUERIES"
 NQ=${#Q_INS[@]}
 
-# run_queries ENGINE : times every query of ENGINE $ROUNDS times; writes
-# "query-index microseconds status" lines to $WORKDIR/ENGINE.q
-run_queries() {
-    local eng=$1 out="$WORKDIR/$1.q" r i q
-    : >"$out"
+# run_query ENGINE I : one timed run of query I with ENGINE; appends
+# "query-index microseconds status" to $WORKDIR/ENGINE.q
+run_query() {
+    local eng=$1 i=$2 out="$WORKDIR/$1.q" q
+    case "$eng" in
+        insearch) q=${Q_INS[i]} ;;
+        omega) q=${Q_QUEST[i]} ;;
+        fts5) q=${Q_FTS[i]} ;;
+    esac
+    [ "$q" = "-" ] && return 0
+    printf '%d ' "$i" >>"$out"
+    case "$eng" in
+        insearch)
+            "$TIMECMD" -q -o "$out" "$INSEARCH" search --db "$WORKDIR/db-insearch" \
+                --limit 10 "$q" ;;
+        omega)
+            "$TIMECMD" -q -o "$out" quest -d "$WORKDIR/db-omega" -m 10 -o and \
+                -f default,wildcard "$q" ;;
+        fts5)
+            "$TIMECMD" -q -o "$out" sqlite3 "$WORKDIR/fts5.db" \
+                "SELECT path, snippet(docs, 1, '[', ']', '...', 12) FROM docs WHERE docs MATCH '${q//\'/\'\'}' ORDER BY rank LIMIT 10" ;;
+    esac
+}
+
+# run_all_queries ENGINE... : every query, $ROUNDS rounds. The engines take
+# turns on each query, so that other work on the machine (loads vary here)
+# falls on all of them alike instead of on whichever ran last.
+run_all_queries() {
+    local r i eng bad
+    for eng in "$@"; do : >"$WORKDIR/$eng.q"; done
     for ((r = 1; r <= ROUNDS; r++)); do
         for ((i = 0; i < NQ; i++)); do
-            case "$eng" in
-                insearch) q=${Q_INS[i]} ;;
-                omega) q=${Q_QUEST[i]} ;;
-                fts5) q=${Q_FTS[i]} ;;
-            esac
-            [ "$q" = "-" ] && continue
-            printf '%d ' "$i" >>"$out"
-            case "$eng" in
-                insearch)
-                    "$TIMECMD" -q -o "$out" "$INSEARCH" search --db "$WORKDIR/db-insearch" \
-                        --limit 10 "$q" ;;
-                omega)
-                    "$TIMECMD" -q -o "$out" quest -d "$WORKDIR/db-omega" -m 10 -o and \
-                        -f default,wildcard "$q" ;;
-                fts5)
-                    "$TIMECMD" -q -o "$out" sqlite3 "$WORKDIR/fts5.db" \
-                        "SELECT path, snippet(docs, 1, '[', ']', '...', 12) FROM docs WHERE docs MATCH '${q//\'/\'\'}' ORDER BY rank LIMIT 10" ;;
-            esac
+            for eng in "$@"; do
+                run_query "$eng" "$i"
+            done
         done
     done
-    local bad
-    bad=$(awk '$3 != 0' "$out" | wc -l)
-    [ "$bad" -eq 0 ] || note "$eng: $bad query runs failed (status != 0); first: $(awk '$3 != 0 { print $1; exit }' "$out" | { read -r k; echo "${Q_INS[k]}"; })"
+    for eng in "$@"; do
+        bad=$(awk '$3 != 0' "$WORKDIR/$eng.q" | wc -l)
+        [ "$bad" -eq 0 ] || note "$eng: $bad query runs failed (status != 0); first: $(awk '$3 != 0 { print $1; exit }' "$WORKDIR/$eng.q" | { read -r k; echo "${Q_INS[k]}"; })"
+    done
 }
 
 # pct FILE P [SUBSET_ENGINE] : the P-th percentile in ms of successful runs
@@ -220,6 +266,45 @@ record_index() {
     echo "$eng: indexed in ${secs}s, peak RSS ${kb} KB, index ${IDX[$eng]} MB" >&2
 }
 
+# prevent_precision ENGINE : runs the Prevent query once more, untimed, with
+# output kept, and sets PREC[ENGINE] to "duty/results" as judged by
+# prevent-precision.pl (the method is written down there); details in
+# WORKDIR/prevent-ENGINE.txt.
+PREVENT_I=-1
+for ((i = 0; i < NQ; i++)); do
+    [ "${Q_INS[i]}" = "Prevent" ] && { PREVENT_I=$i; break; }
+done
+declare -A PREC
+prevent_precision() {
+    local eng=$1 raw="$WORKDIR/prevent-$1.out" q line
+    [ "$PREVENT_I" -ge 0 ] || return 0
+    if ! perl -MJSON::PP -e 1 >/dev/null 2>&1; then
+        note "$eng: no perl with JSON::PP, so no Prevent precision"
+        return 0
+    fi
+    case "$eng" in
+        insearch)
+            "$INSEARCH" --json search --db "$WORKDIR/db-insearch" --limit 10 \
+                "${Q_INS[PREVENT_I]}" >"$raw" 2>/dev/null ;;
+        omega)
+            q=${Q_QUEST[PREVENT_I]}
+            [ "$q" = "-" ] && return 0
+            quest -d "$WORKDIR/db-omega" -m 10 -o and -f default,wildcard "$q" >"$raw" 2>/dev/null ;;
+        fts5)
+            q=${Q_FTS[PREVENT_I]}
+            [ "$q" = "-" ] && return 0
+            sqlite3 -json "$WORKDIR/fts5.db" \
+                "SELECT path, snippet(docs, 1, char(1), char(2), '...', 12) AS snip FROM docs WHERE docs MATCH '${q//\'/\'\'}' ORDER BY rank LIMIT 10" \
+                >"$raw" 2>/dev/null ;;
+    esac
+    if line=$(perl "$HERE/prevent-precision.pl" "$eng" "$raw" "$CORPUS" "$WORKDIR/prevent-$eng.txt"); then
+        set -- $line
+        PREC[$eng]="$1/$2"
+    else
+        note "$eng: prevent-precision.pl failed on $raw"
+    fi
+}
+
 # --- insearch --------------------------------------------------------------
 
 PASSAGES="-"
@@ -241,8 +326,7 @@ if want insearch; then
                 PASSAGES="-"
                 note "insearch: stats --json gave no \"passages\" field: $stats"
             fi
-            echo "insearch: querying ($NQ queries x $ROUNDS rounds)" >&2
-            run_queries insearch
+            prevent_precision insearch
             OK[insearch]=1
         else
             note "insearch: index failed (exit status $?): $(tail -n 3 "$WORKDIR/insearch-index.log" | tr '\n' ' ')"
@@ -262,8 +346,7 @@ if want omega; then
         if time_index "$WORKDIR/omega-index" omindex --db "$WORKDIR/db-omega" --url / \
                -M md:text/plain "$CORPUS"; then
             record_index omega "$WORKDIR/omega-index.time" "$WORKDIR/db-omega"
-            echo "omega: querying" >&2
-            run_queries omega
+            prevent_precision omega
             OK[omega]=1
         else
             note "omega: omindex failed: $(tail -n 3 "$WORKDIR/omega-index.log" | tr '\n' ' ')"
@@ -296,13 +379,23 @@ if want fts5; then
         echo "fts5: loading" >&2
         if time_index "$WORKDIR/fts5-index" sqlite3 -bail "$WORKDIR/fts5.db" ".read $WORKDIR/fts5-load.sql"; then
             record_index fts5 "$WORKDIR/fts5-index.time" "$WORKDIR/fts5.db"
-            echo "fts5: querying" >&2
-            run_queries fts5
+            prevent_precision fts5
             OK[fts5]=1
         else
             note "fts5: load failed: $(tail -n 3 "$WORKDIR/fts5-index.log" | tr '\n' ' ')"
         fi
     fi
+fi
+
+# --- queries, all engines taking turns ------------------------------------
+
+RUN_ENGINES=()
+for eng in insearch omega fts5; do
+    [ -n "${OK[$eng]:-}" ] && RUN_ENGINES+=("$eng")
+done
+if [ ${#RUN_ENGINES[@]} -gt 0 ]; then
+    echo "querying: ${RUN_ENGINES[*]}, $NQ queries x $ROUNDS rounds" >&2
+    run_all_queries "${RUN_ENGINES[@]}"
 fi
 
 # --- report ----------------------------------------------------------------
@@ -330,44 +423,61 @@ nq_of() { # engine : how many queries it runs
     echo "$n"
 }
 
+label_of() {
+    case "$1" in
+        omega) echo "omindex+quest" ;;
+        fts5) echo "sqlite-fts5" ;;
+        *) echo "$1" ;;
+    esac
+}
+
 {
-    echo "insearch benchmark: $NFILES reports (seed $SEED), $(awk -v b="$INPUT_BYTES" 'BEGIN { printf "%.1f", b / 1048576 }') MB of text, $(nproc 2>/dev/null || echo '?') cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "queries: whole processes, --limit 10, $ROUNDS rounds; p50/p95 over all runs of each engine's queries"
+    echo "insearch benchmark: $NFILES reports (seed $SEED), $(awk -v b="$INPUT_BYTES" 'BEGIN { printf "%.1f", b / 1048576 }') MB of text, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine: $(nproc 2>/dev/null || echo '?') cores; load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') at the end"
+    echo "queries: whole processes (start, open, search, print 10 results, exit), $ROUNDS rounds; p50/p95 over all runs of each engine's queries"
     echo
-    printf '%-16s %12s %12s %10s %12s %12s %8s\n' engine "index MB/s" "peak RSS MB" "index MB" "query p50 ms" "query p95 ms" queries
+    fmt='%-14s %10s %11s %11s %9s %9s %9s %8s\n'
+    printf "$fmt" engine "index MB/s" "passages/s" "peak RSS MB" "index MB" "p50 ms" "p95 ms" queries
     for eng in insearch omega fts5; do
         want "$eng" || continue
-        label=$eng
-        [ "$eng" = omega ] && label="omindex+quest"
-        [ "$eng" = fts5 ] && label="sqlite-fts5"
         if [ -n "${OK[$eng]:-}" ]; then
-            printf '%-16s %12s %12s %10s %12s %12s %8s\n' "$label" "${MBPS[$eng]}" "${RSS[$eng]}" \
+            pps=-
+            [ "$eng" = insearch ] && pps=$PASSAGES_PER_S
+            printf "$fmt" "$(label_of "$eng")" "${MBPS[$eng]}" "$pps" "${RSS[$eng]}" \
                 "${IDX[$eng]}" "${P50[$eng]}" "${P95[$eng]}" "$(nq_of "$eng")"
         else
-            printf '%-16s %12s %12s %10s %12s %12s %8s\n' "$label" - - - - - "not run"
+            printf "$fmt" "$(label_of "$eng")" - - - - - - "not run"
         fi
     done
     if [ -n "${OK[insearch]:-}" ]; then
         echo
-        echo "insearch: $PASSAGES passages, $PASSAGES_PER_S passages/s"
+        echo "insearch: $PASSAGES passages indexed ($PASSAGES_PER_S passages/s)"
+    fi
+    if [ "$PREVENT_I" -ge 0 ]; then
+        line=""
+        for eng in insearch omega fts5; do
+            [ -n "${PREC[$eng]:-}" ] || continue
+            line="$line${line:+, }$(label_of "$eng") ${PREC[$eng]}"
+        done
+        [ -z "$line" ] ||
+            echo "Prevent precision (top 10 for the query Prevent that show the Prevent duty, not prevent/prevented/prevention): $line"
     fi
     for peer in omega fts5; do
         [ -n "${OK[insearch]:-}" ] && [ -n "${OK[$peer]:-}" ] || continue
-        label=$peer
-        [ "$peer" = omega ] && label="omindex+quest"
-        [ "$peer" = fts5 ] && label="sqlite-fts5"
         sp50=$(pct "$WORKDIR/insearch.q" 50 "$peer")
         sp95=$(pct "$WORKDIR/insearch.q" 95 "$peer")
         echo
-        echo "insearch vs $label (>1x: insearch has more of it):"
-        echo "  index speed $(ratio "${MBPS[insearch]}" "${MBPS[$peer]}"), peak RSS $(ratio "${RSS[insearch]}" "${RSS[$peer]}"), index size $(ratio "${IDX[insearch]}" "${IDX[$peer]}")"
+        echo "insearch / $(label_of "$peer") (above 1x: insearch's figure is the larger):"
+        echo "  index MB/s $(ratio "${MBPS[insearch]}" "${MBPS[$peer]}"), peak RSS $(ratio "${RSS[insearch]}" "${RSS[$peer]}"), index size $(ratio "${IDX[insearch]}" "${IDX[$peer]}")"
         echo "  query time on the $(nq_of "$peer") queries both run: p50 $sp50 vs ${P50[$peer]} ms ($(ratio "$sp50" "${P50[$peer]}")), p95 $sp95 vs ${P95[$peer]} ms ($(ratio "$sp95" "${P95[$peer]}"))"
     done
     echo
     echo "notes:"
     echo "- every engine reads the same uncompressed .txt/.md files (no .gz: omindex has no gzip handler)"
+    echo "- insearch indexes passages (one Xapian document each, positions kept); omindex and FTS5 index whole files"
     echo "- sqlite-fts5 (porter unicode61) stores the full text in its database (needed for snippet()), omindex a 512-byte sample; queries that name a field (grade:, year:, type:) have no peer equivalent and are left out of the peers' figures"
     echo "- omindex+quest: omindex -M md:text/plain; quest -o and -f default,wildcard (AND by default, like insearch)"
+    echo "- Prevent precision: the words each engine marks as the match (quest marks none: the first line of the file holding the word 'prevent'), judged in their full context; method in bench/prevent-precision.pl, verdicts in $WORKDIR/prevent-*.txt"
     [ -s "$NOTES" ] && cat "$NOTES"
 } | tee "$RESULTS"
 echo "(written to $RESULTS)" >&2

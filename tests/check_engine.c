@@ -97,7 +97,8 @@ static idx_stats run_index(const char *path, int prune, errs *e)
 
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check_engine.XXXXXX");
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/check_engine.XXXXXX", t && *t ? t : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     snprintf(dbdir, sizeof dbdir, "%s/db", tmpdir);
     snprintf(docs, sizeof docs, "%s/docs", tmpdir);

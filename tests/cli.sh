@@ -5,11 +5,31 @@ set -u
 
 INSEARCH=${INSEARCH:-./insearch}
 SAMPLES=${SAMPLES:-corpus/samples}
+# VALGRIND, when set, is a valgrind command line (make check-valgrind sets
+# it through tests/valgrind.sh) that every run of insearch goes through.
+VALGRIND=${VALGRIND:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/insearch-cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 db="$work/db"
 pass=0
 fail=0
+
+# insearch ARGS... : run the binary, under $VALGRIND when it is set. A run
+# valgrind finds fault with is noted in $work/valgrind.failed with its
+# report (a file, not a variable: some runs happen in subshells).
+insearch() {
+    if [ -z "$VALGRIND" ]; then
+        "$INSEARCH" "$@"
+        return
+    fi
+    vglog=$(mktemp "$work/valgrind.XXXXXX")
+    $VALGRIND --error-exitcode=97 --log-file="$vglog" "$INSEARCH" "$@"
+    vgrc=$?
+    if [ $vgrc -eq 97 ]; then
+        { echo "valgrind: errors in: insearch $*"; cat "$vglog"; } >>"$work/valgrind.failed"
+    fi
+    return $vgrc
+}
 
 ok() { pass=$((pass + 1)); }
 no() { fail=$((fail + 1)); echo "FAIL: $*"; }
@@ -20,7 +40,7 @@ contains() { if grep -qF -- "$3" "$2"; then ok; else no "$1 (no '$3' in output)"
 lacks() { if grep -qF -- "$3" "$2"; then no "$1 ('$3' should not be there)"; else ok; fi; }
 
 # --- index the sample corpus ---
-"$INSEARCH" index --db "$db" --json "$SAMPLES" >"$work/index.json" 2>"$work/index.err"
+insearch index --db "$db" --json "$SAMPLES" >"$work/index.json" 2>"$work/index.err"
 rc=$?
 if [ $rc -eq 0 ]; then ok; else no "index exited $rc"; cat "$work/index.err"; fi
 contains "index summary counts files" "$work/index.json" '"failed":0'
@@ -30,21 +50,21 @@ files=$((files - 1))
 contains "every manifest file indexed" "$work/index.json" "\"indexed\":$files,"
 
 # re-running changes nothing
-"$INSEARCH" index --db "$db" --json "$SAMPLES" >"$work/index2.json" 2>&1
+insearch index --db "$db" --json "$SAMPLES" >"$work/index2.json" 2>&1
 contains "second run skips unchanged files" "$work/index2.json" "\"unchanged\":$files,"
 contains "second run indexes nothing" "$work/index2.json" '"indexed":0,'
 
 # --- metadata through the CLI equals the manifest ---
 tab=$(printf '\t')
 tail -n +2 "$SAMPLES/MANIFEST.tsv" | while IFS="$tab" read -r file kind type provider urn ds de grade prev phrase; do
-    "$INSEARCH" show --db "$db" --json "$SAMPLES/$file" >"$work/show.json" 2>&1 || { echo "FAIL: show $file"; continue; }
+    insearch show --db "$db" --json "$SAMPLES/$file" >"$work/show.json" 2>&1 || { echo "FAIL: show $file"; continue; }
     for pair in "kind:$kind" "type:$type" "urn:$urn" "date_start:$ds" "date_end:$de" "grade:$grade" "previous_grade:$prev" "provider:$provider"; do
         k=${pair%%:*}; v=${pair#*:}
         if [ "$v" = "-" ]; then want="\"$k\":null"; else want="\"$k\":\"$v\""; fi
         grep -qF -- "$want" "$work/show.json" || echo "FAIL: $file: expected $want"
     done
     # the manifest's phrase finds this report
-    "$INSEARCH" search --db "$db" --json --limit 50 "\"$phrase\"" >"$work/phrase.json" 2>&1
+    insearch search --db "$db" --json --limit 50 "\"$phrase\"" >"$work/phrase.json" 2>&1
     grep -qF -- "$file\"" "$work/phrase.json" || echo "FAIL: $file: phrase \"$phrase\" does not find it"
 done >"$work/manifest.out"
 if [ -s "$work/manifest.out" ]; then
@@ -52,37 +72,37 @@ if [ -s "$work/manifest.out" ]; then
 else ok; fi
 
 # --- Prevent, the duty, and prevented, the verb ---
-"$INSEARCH" search --db "$db" --json --limit 20 Prevent >"$work/prevent.json" 2>&1
+insearch search --db "$db" --json --limit 20 Prevent >"$work/prevent.json" 2>&1
 contains "Prevent finds the duty" "$work/prevent.json" '"results":[{'
 lacks "Prevent never returns 'prevented'" "$work/prevent.json" 'prevented'
 lacks "Prevent never returns 'preventing'" "$work/prevent.json" 'preventing'
-"$INSEARCH" search --db "$db" --json --limit 20 prevented >"$work/prevented.json" 2>&1
+insearch search --db "$db" --json --limit 20 prevented >"$work/prevented.json" 2>&1
 contains "prevented finds the verb" "$work/prevented.json" 'prevent'
-"$INSEARCH" search --db "$db" --color=never --limit 3 '"the Prevent duty"' >"$work/phrase.txt" 2>&1
+insearch search --db "$db" --color=never --limit 3 '"the Prevent duty"' >"$work/phrase.txt" 2>&1
 contains "phrase search prints passages" "$work/phrase.txt" 'Prevent duty'
 
 # --- hyphenated words and phrases ---
-"$INSEARCH" search --db "$db" --json --limit 200 off-the-job >"$work/otj1.json"
-"$INSEARCH" search --db "$db" --json --limit 200 '"off the job"' >"$work/otj2.json"
+insearch search --db "$db" --json --limit 200 off-the-job >"$work/otj1.json"
+insearch search --db "$db" --json --limit 200 '"off the job"' >"$work/otj2.json"
 t1=$(sed -n 's/.*"total":\([0-9]*\).*/\1/p' "$work/otj1.json")
 t2=$(sed -n 's/.*"total":\([0-9]*\).*/\1/p' "$work/otj2.json")
 if [ -n "$t1" ] && [ "$t1" -gt 0 ] && [ "$t1" = "$t2" ]; then ok; else no "off-the-job ($t1) and \"off the job\" ($t2) should match the same passages"; fi
 
 # --- filters ---
-"$INSEARCH" search --db "$db" --json --limit 100 'safeguarding grade:inadequate' >"$work/f.json"
+insearch search --db "$db" --json --limit 100 'safeguarding grade:inadequate' >"$work/f.json"
 contains "grade filter finds inadequate reports" "$work/f.json" '"grade":"inadequate"'
 for g in good outstanding requires-improvement; do
     lacks "grade filter excludes $g" "$work/f.json" "\"grade\":\"$g\""
 done
-"$INSEARCH" search --db "$db" --json --limit 100 'kind:monitoring' >"$work/k.json"
+insearch search --db "$db" --json --limit 100 'kind:monitoring' >"$work/k.json"
 lacks "kind filter excludes full reports" "$work/k.json" '"kind":"full"'
 contains "kind filter finds monitoring visits" "$work/k.json" 'monitoring"'
-"$INSEARCH" reports --db "$db" --json 'year:2021' >"$work/r.json"
+insearch reports --db "$db" --json 'year:2021' >"$work/r.json"
 contains "reports by year" "$work/r.json" '"date_start":"2021-'
 lacks "reports by year excludes others" "$work/r.json" '"date_start":"2019-'
 
 # --- by report, JSON shape ---
-"$INSEARCH" search --db "$db" --json --by-report --limit 100 apprentices >"$work/br.json"
+insearch search --db "$db" --json --by-report --limit 100 apprentices >"$work/br.json"
 ids=$(grep -o '"report":{"id":"[0-9a-f]*"' "$work/br.json" | sort | uniq -d)
 if [ -z "$ids" ]; then ok; else no "--by-report returned a report twice: $ids"; fi
 for key in '"rank":1' '"score":' '"passage":' '"snippet":' '"section":' '"provider":' '"urn":' '"kind":' '"type":' '"date_start":' '"date_end":' '"grade":' '"previous_grade":' '"source":'; do
@@ -90,36 +110,42 @@ for key in '"rank":1' '"score":' '"passage":' '"snippet":' '"section":' '"provid
 done
 
 # --- errors ---
-"$INSEARCH" search --db "$db" 'safeguarding AND (training' >"$work/e.out" 2>"$work/e.err"
+insearch search --db "$db" 'safeguarding AND (training' >"$work/e.out" 2>"$work/e.err"
 [ $? -eq 1 ] && ok || no "a malformed query exits 1"
 contains "a malformed query names the column" "$work/e.err" 'column'
-"$INSEARCH" search --db "$db" --json 'zzzzqqq' >"$work/none.json" 2>&1
+insearch search --db "$db" --json 'zzzzqqq' >"$work/none.json" 2>&1
 [ $? -eq 0 ] && ok || no "no match is not an error"
 contains "no match gives empty results" "$work/none.json" '"results":[]'
-"$INSEARCH" search --db "$work/nothing-here" safeguarding >"$work/nodb.out" 2>&1
+insearch search --db "$work/nothing-here" safeguarding >"$work/nodb.out" 2>&1
 [ $? -eq 1 ] && ok || no "a missing index exits 1"
 contains "a missing index says so" "$work/nodb.out" 'nothing-here'
-"$INSEARCH" frobnicate >"$work/u.out" 2>&1
+insearch frobnicate >"$work/u.out" 2>&1
 [ $? -eq 2 ] && ok || no "an unknown command exits 2"
 printf '' >"$work/empty.txt"
-"$INSEARCH" index --db "$db" "$work/empty.txt" "$SAMPLES" >"$work/bad.out" 2>&1
+insearch index --db "$db" "$work/empty.txt" "$SAMPLES" >"$work/bad.out" 2>&1
 [ $? -eq 1 ] && ok || no "a bad file makes index exit 1"
 contains "a bad file is named" "$work/bad.out" 'empty.txt'
 
 # --- stats and help ---
-"$INSEARCH" stats --db "$db" --json >"$work/stats.json"
+insearch stats --db "$db" --json >"$work/stats.json"
 contains "stats JSON" "$work/stats.json" '"passages":'
-"$INSEARCH" help search >"$work/help.txt"
+insearch help search >"$work/help.txt"
 contains "help search documents NEAR" "$work/help.txt" 'NEAR'
 
 # --- the real samples, when present ---
 if [ -n "${INSEARCH_SHARED_SAMPLES:-}" ] && [ -d "$INSEARCH_SHARED_SAMPLES" ]; then
-    "$INSEARCH" index --db "$work/real" "$INSEARCH_SHARED_SAMPLES" >/dev/null 2>&1
-    "$INSEARCH" search --db "$work/real" --json --limit 20 Prevent >"$work/real.json"
+    insearch index --db "$work/real" "$INSEARCH_SHARED_SAMPLES" >/dev/null 2>&1
+    insearch search --db "$work/real" --json --limit 20 Prevent >"$work/real.json"
     contains "real samples: Prevent finds the 2016 report's duty passages" "$work/real.json" "'Prevent' duty"
     lacks "real samples: Prevent does not return the verb" "$work/real.json" 'prevented'
 else
     echo "note: ../shared/samples not present: real-sample checks not run"
+fi
+
+if [ -s "$work/valgrind.failed" ]; then
+    no "valgrind found memory errors or leaks"; cat "$work/valgrind.failed"
+elif [ -n "$VALGRIND" ]; then
+    echo "valgrind: every run of insearch was clean"
 fi
 
 echo "$pass passed, $fail failed"
