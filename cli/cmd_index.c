@@ -116,7 +116,7 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
     int prune = 0, quiet = 0, c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             free(ctx->db_path);

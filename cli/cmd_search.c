@@ -12,7 +12,9 @@
 const char cli_help_search[] =
     "usage: insearch search [OPTIONS] QUERY...\n"
     "\n"
-    "Ranked passages (BM25) with the matches highlighted.\n"
+    "Ranked passages (BM25) with the matches highlighted. Options may come\n"
+    "before or after the query; quote a query that holds an exclusion\n"
+    "('safeguarding -Prevent') or put it after --.\n"
     "\n"
     "  --limit N        results to show (default 10)\n"
     "  --offset N       results to skip (paging)\n"
@@ -130,14 +132,16 @@ static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
     optind = 1;
     opterr = 0;
     int c;
-    /* "+": options stop at the first word, so a query may hold "-b". */
-    while ((c = getopt_long(argc, argv, "+n:h", opts, NULL)) != -1) {
+    /* Options may come before or after the query. A query word that
+     * starts with '-' (an exclusion) must then be quoted with the rest
+     * ('safeguarding -Prevent') or follow "--". */
+    while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
         case OPT_LIMIT:
-            if (parse_unsigned(optarg, &ro->limit) < 0)
-                return cli_usage_error(cmd, "--limit takes a number, not '%s'",
-                                       optarg);
+            if (parse_unsigned(optarg, &ro->limit) < 0 || ro->limit == 0)
+                return cli_usage_error(cmd, "--limit takes a number from 1 "
+                                       "to 1000000, not '%s'", optarg);
             break;
         case OPT_OFFSET:
             if (parse_unsigned(optarg, &ro->offset) < 0)

@@ -14,6 +14,9 @@
 /* Passages longer than this many tokens are not scanned further: the
  * snippet comes from the start, which is where passages put their point. */
 #define MAX_SNIPPET_TOKENS 4096
+/* A snippet's window is counted in words, but one "word" of extraction
+ * junk can be 300 KB: the text is cut at this many bytes too. */
+#define MAX_SNIPPET_BYTES 600
 
 typedef struct stok {
     size_t start, end;
@@ -156,6 +159,34 @@ int srch_make_snippet(srch_db *db, const char *text, size_t len,
                 to++;
             cut_back = 1;
         }
+    }
+    if (to - from > MAX_SNIPPET_BYTES) {
+        /* Too long in bytes: start shortly before the first match if it
+         * would not fit, then cut at a character boundary, keeping the
+         * whole highlights that still fit. */
+        size_t fm = lo_tok;
+        while (fm < hi_tok && s.t[fm].span_start < 0)
+            fm++;
+        if (fm < hi_tok && s.t[fm].end - from > MAX_SNIPPET_BYTES) {
+            size_t back = s.t[fm].start - from > 120 ? 120
+                                                     : s.t[fm].start - from;
+            from = s.t[fm].start - back;
+            while (from < s.t[fm].start &&
+                   ((unsigned char)text[from] & 0xC0) == 0x80)
+                from++;
+            cut_front = 1;
+            lo_tok = fm;
+            while (lo_tok > 0 && s.t[lo_tok - 1].start >= from)
+                lo_tok--;
+        }
+    }
+    if (to - from > MAX_SNIPPET_BYTES) {
+        to = from + MAX_SNIPPET_BYTES;
+        while (to > from && ((unsigned char)text[to] & 0xC0) == 0x80)
+            to--;
+        cut_back = 1;
+        while (hi_tok > lo_tok && s.t[hi_tok - 1].end > to)
+            hi_tok--;
     }
     buf b = BUF_INIT;
     if (cut_front)

@@ -186,6 +186,57 @@ START_TEST(test_prevent_duty_vs_verb)
 }
 END_TEST
 
+START_TEST(test_total_is_exact_for_small_results)
+{
+    /* Even when only one result is asked for, a small total is counted,
+     * not guessed. */
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_options opt = SRCH_OPTIONS_INIT;
+    opt.query = "apprentices";
+    opt.limit = 1;
+    srch_results *res = NULL;
+    ck_assert_int_eq(srch_search(db, &opt, &res, &err), SRCH_OK);
+    ck_assert_uint_eq(res->n_hits, 1);
+    ck_assert_uint_eq(res->total_lower, res->total_upper);
+    uint32_t total = res->total;
+    srch_results_free(res);
+    opt.limit = 100;
+    ck_assert_int_eq(srch_search(db, &opt, &res, &err), SRCH_OK);
+    ck_assert_uint_eq(res->n_hits, total);
+    srch_results_free(res);
+    srch_close(db);
+}
+END_TEST
+
+START_TEST(test_snippet_bytes_capped)
+{
+    /* One paragraph of extraction junk (a 20 KB "word", no spaces) with
+     * the match at its end: the snippet stays short and shows the match. */
+    char *junk = malloc(20001);
+    ck_assert_ptr_nonnull(junk);
+    memset(junk, 'x', 20000);
+    junk[20000] = '\0';
+    char *text = str_printf("Inspection of Cobweb Training Limited\n\n"
+                            "Inspection dates: 3 to 6 June 2019\n\n"
+                            "Safeguarding\n\n%s zeppelin training.\n", junk);
+    write_file(docs, "cobweb.txt", text);
+    free(text);
+    free(junk);
+    errs e = {0, ""};
+    run_index(docs, 0, &e);
+    srch_results *r = search("zeppelin", 0);
+    ck_assert_uint_eq(r->n_hits, 1);
+    const srch_hit *h = &r->hits[0];
+    ck_assert_uint_le(strlen(h->snippet), 700);
+    ck_assert_uint_eq(h->n_highlights, 1);
+    ck_assert(strncmp(h->snippet + h->highlights[0].start, "zeppelin", 8) == 0);
+    ck_assert_uint_ge(strlen(h->passage), 20000); /* the passage is whole */
+    srch_results_free(r);
+}
+END_TEST
+
 START_TEST(test_hyphenated_phrase)
 {
     /* off-the-job finds both the hyphenated and the spaced form */
@@ -386,6 +437,8 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_word_and_stem);
     tcase_add_test(tc, test_prevent_duty_vs_verb);
     tcase_add_test(tc, test_hyphenated_phrase);
+    tcase_add_test(tc, test_total_is_exact_for_small_results);
+    tcase_add_test(tc, test_snippet_bytes_capped);
     tcase_add_test(tc, test_filters);
     tcase_add_test(tc, test_by_report_and_boolean);
     tcase_add_test(tc, test_bad_query_and_no_match);

@@ -126,6 +126,12 @@ insearch index --db "$db" "$work/empty.txt" "$SAMPLES" >"$work/bad.out" 2>&1
 [ $? -eq 1 ] && ok || no "a bad file makes index exit 1"
 contains "a bad file is named" "$work/bad.out" 'empty.txt'
 
+# --- options after the query; --limit 0 is refused ---
+insearch search --db "$db" safeguarding grade:inadequate --json --limit 2 >"$work/after.json" 2>&1
+contains "options may follow the query" "$work/after.json" '"limit":2,'
+insearch search --db "$db" --limit 0 safeguarding >"$work/l0.out" 2>&1
+[ $? -eq 2 ] && ok || no "--limit 0 is a usage error"
+
 # --- stats and help ---
 insearch stats --db "$db" --json >"$work/stats.json"
 contains "stats JSON" "$work/stats.json" '"passages":'
