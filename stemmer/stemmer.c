@@ -417,6 +417,29 @@ static int word_fold(stm_analyser *an, const char *text, size_t start,
             ascii = 0;
             break;
         }
+    /* A word whose only non-ASCII characters are curly apostrophes
+     * ("learner’s") folds as its ASCII spelling: the ICU path would map
+     * them to ' anyway. */
+    unsigned char plain[STM_WORD_MAX + 1];
+    if (!ascii && n <= STM_WORD_MAX + 16) {
+        size_t k = 0, i = 0;
+        while (i < n && k <= STM_WORD_MAX) {
+            if (s[i] < 0x80) {
+                plain[k++] = s[i++];
+            } else if (i + 2 < n + 0 && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+                       (s[i + 2] == 0x98 || s[i + 2] == 0x99)) {
+                plain[k++] = '\'';
+                i += 3;
+            } else {
+                break;
+            }
+        }
+        if (i == n && k <= STM_WORD_MAX) {
+            s = plain;
+            n = k;
+            ascii = 1;
+        }
+    }
 
     if (ascii) {
         if (n > STM_WORD_MAX)
@@ -716,33 +739,100 @@ static int ascii_digit(unsigned c) { return c >= '0' && c <= '9'; }
  * boundary and not a word. Most report text is ASCII, and ICU's iterator
  * was a third of the analysis time; tests/check_stemmer.c holds the two to
  * the same answers. */
-static int ascii_words(run *r, size_t from, size_t to)
+/* Word-break classes the fast path knows. */
+enum { FC_OTHER, FC_LETTER, FC_DIGIT, FC_EXTEND_NUM_LET, FC_MID_NUM_LET,
+       FC_MID_NUM };
+
+/* The class and byte length of the character at s[i]; *ok = 0 for a
+ * character the fast path leaves to ICU. Beyond ASCII it knows only the
+ * punctuation reports are full of, none of which can be part of a word
+ * except the curly single quotes (MidNumLet, like '.'). */
+static int fast_class(const unsigned char *s, size_t i, size_t to,
+                      size_t *len, int *ok)
+{
+    unsigned c = s[i];
+    *len = 1;
+    if (c < 0x80) {
+        if (ascii_letter(c))
+            return FC_LETTER;
+        if (ascii_digit(c))
+            return FC_DIGIT;
+        if (c == '_')
+            return FC_EXTEND_NUM_LET;
+        if (c == '.' || c == '\'')
+            return FC_MID_NUM_LET;
+        if (c == ',' || c == ';')
+            return FC_MID_NUM;
+        return FC_OTHER;
+    }
+    uint32_t cp;
+    *len = stm_utf8_decode(s + i, to - i, &cp);
+    switch (cp) {
+    case 0x2018: case 0x2019:           /* ‘ ’ */
+        return FC_MID_NUM_LET;
+    case 0x00A0:                        /* no-break space */
+    case 0x00A3: case 0x20AC:           /* £ € */
+    case 0x00AB: case 0x00BB:           /* « » */
+    case 0x2010: case 0x2011:           /* hyphens */
+    case 0x2012: case 0x2013: case 0x2014: case 0x2015: /* dashes */
+    case 0x201C: case 0x201D:           /* “ ” */
+    case 0x2022: case 0x2026:           /* • … */
+    case 0x25A0: case 0x25AA: case 0x25CF: /* ■ ▪ ● */
+        return FC_OTHER;
+    default:
+        *ok = 0;
+        return FC_OTHER;
+    }
+}
+
+/* Word boundaries drawn as ICU's word rules (UAX #29 as ICU tailors it:
+ * the colon is not MidLetter) draw them, for text of ASCII and the
+ * punctuation fast_class knows, without a UTF-16 copy: letters, digits
+ * and '_' run together (WB5, WB8-10, WB13a/b); a MidNumLet ('.', ', ‘,
+ * ’) joins two letters (WB6/7); a MidNumLet, ',' or ';' joins two digits
+ * (WB11/12). Everything else is a boundary and not a word. ICU's iterator
+ * was a third of the analysis time; tests/check_stemmer.c holds the two
+ * paths to the same answers. Sets *handled to 0, emitting nothing, when
+ * the chunk has a character it does not know; returns 0 or the callback's
+ * stop value. */
+static int fast_words(run *r, size_t from, size_t to, int *handled)
 {
     const unsigned char *s = (const unsigned char *)r->text;
+    int ok = 1;
+    size_t len;
+    for (size_t i = from; i < to && ok; i += len)
+        if (s[i] >= 0x80)
+            fast_class(s, i, to, &len, &ok);
+        else
+            len = 1;
+    *handled = ok;
+    if (!ok)
+        return 0;
     size_t i = from;
     while (i < to) {
-        unsigned c = s[i];
-        if (!ascii_letter(c) && !ascii_digit(c) && c != '_') {
-            i++;
+        int c = fast_class(s, i, to, &len, &ok);
+        if (c != FC_LETTER && c != FC_DIGIT && c != FC_EXTEND_NUM_LET) {
+            i += len;
             continue;
         }
-        size_t start = i++;
+        size_t start = i;
+        int prev = c;
+        i += len;
         while (i < to) {
-            unsigned p = s[i - 1], n = s[i];
-            if (ascii_letter(n) || ascii_digit(n) || n == '_') {
-                i++;
+            size_t nl, ql;
+            int n = fast_class(s, i, to, &nl, &ok);
+            if (n == FC_LETTER || n == FC_DIGIT || n == FC_EXTEND_NUM_LET) {
+                prev = n;
+                i += nl;
                 continue;
             }
-            if (i + 1 < to) {
-                unsigned q = s[i + 1];
-                if ((n == '.' || n == '\'') && ascii_letter(p) &&
-                    ascii_letter(q)) {
-                    i += 2;
-                    continue;
-                }
-                if ((n == '.' || n == '\'' || n == ',' || n == ';') &&
-                    ascii_digit(p) && ascii_digit(q)) {
-                    i += 2;
+            if ((n == FC_MID_NUM_LET || n == FC_MID_NUM) && i + nl < to) {
+                int q = fast_class(s, i + nl, to, &ql, &ok);
+                if ((n == FC_MID_NUM_LET && prev == FC_LETTER &&
+                     q == FC_LETTER) ||
+                    (prev == FC_DIGIT && q == FC_DIGIT)) {
+                    prev = q;
+                    i += nl + ql;
                     continue;
                 }
             }
@@ -784,11 +874,10 @@ static int analyse_chunk(run *r, size_t from, size_t to, char **err)
     stm_analyser *an = r->an;
     const unsigned char *s = (const unsigned char *)r->text;
     if (!an->icu_only) {
-        size_t k = from;
-        while (k < to && s[k] < 0x80)
-            k++;
-        if (k == to)
-            return ascii_words(r, from, to);
+        int handled = 0;
+        int frc = fast_words(r, from, to, &handled);
+        if (handled)
+            return frc;
     }
     int irc = ensure_icu(an, err);
     if (irc < 0)
