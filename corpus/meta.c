@@ -510,6 +510,26 @@ static const char *kind_of_line(const char *s, size_t n)
     return NULL;
 }
 
+/* Does a folded line start the way a bare provider-type line does
+ * ("independent learning provider", "dance and drama college")? */
+static int starts_like_type(const char *f)
+{
+    static const char *const first_words[] = {
+        "independent", "general", "sixth", "local", "dance", "tertiary",
+        "land", "specialist", "employer", "adult", "higher", "16", "prison",
+        "young", "private", "community", "further", "work", "national",
+        "college", "academy", "the college", "a ", "an ",
+    };
+    for (size_t k = 0; k < sizeof first_words / sizeof first_words[0]; k++) {
+        size_t l = strlen(first_words[k]);
+        if (strncmp(f, first_words[k], l) == 0 &&
+            (f[l] == '\0' || f[l] == ' ' || f[l] == '-' ||
+             first_words[k][l - 1] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
 /* Lines that are never the provider's name. */
 static int line_not_name(const char *s, size_t n)
 {
@@ -986,16 +1006,16 @@ int rpt_meta_extract(rpt_meta_ctx *ctx)
                 continue;
             }
             if (title_block == (size_t)-1 && !type_line &&
-                rpt_type_slug(b->text, b->len) && count_words(b->text, b->len) <= 6 &&
+                rpt_type_slug(b->text, b->len) && count_words(b->text, b->len) <= 10 &&
                 !line_not_name(b->text, b->len)) {
                 /* a name line that happens to hold a type ("Kelderby
-                 * Agricultural College") comes first; a bare type line
-                 * does not */
+                 * Agricultural College", "Fernleaf School of Dance and
+                 * Drama") comes first; a bare type line ("Dance and drama
+                 * college", "Specialist land-based college") does not:
+                 * it starts with a word of the type itself */
                 char f[64];
                 rpt_text_fold(b->text, b->len, f, sizeof f);
-                if (rpt_type_slug(f, strlen(f)) && count_words(b->text, b->len) <= 4 &&
-                    strncmp(f, "independent", 11) != 0 && strncmp(f, "general", 7) != 0 &&
-                    strncmp(f, "sixth form", 10) != 0 && strncmp(f, "local", 5) != 0) {
+                if (rpt_type_slug(f, strlen(f)) && !starts_like_type(f)) {
                     title_block = i;
                     b->flags |= RPT_BLK_USED;
                     continue;
