@@ -834,6 +834,27 @@ START_TEST(test_manifest)
 }
 END_TEST
 
+START_TEST(test_name_line_holding_a_type)
+{
+    /* The name holds type words; the line after it is the bare type. */
+    static const char t[] =
+        "Fernleaf School of Dance and Drama\n\n"
+        "Dance and drama college\n\n"
+        "Inspection dates\t20-24 November 2017\n"
+        "Overall effectiveness\tInadequate\n\n"
+        "Summary of key findings\n\n"
+        "This is an inadequate provider\n\n"
+        "- Governance is ineffective.\n";
+    rpt_report *r = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(rpt_parse_text(t, sizeof t - 1, "txt", "mem", &r, &err),
+                     RPT_OK);
+    ck_assert_str_eq(r->provider, "Fernleaf School of Dance and Drama");
+    ck_assert_str_eq(r->type, "dance-and-drama-college");
+    rpt_report_free(r);
+}
+END_TEST
+
 static Suite *corpus_suite(void)
 {
     Suite *s = suite_create("corpus");
@@ -873,6 +894,7 @@ static Suite *corpus_suite(void)
     tcase_add_test(tc, test_real_full_2016);
     tcase_add_test(tc, test_real_non_reports);
     tcase_add_test(tc, test_manifest);
+    tcase_add_test(tc, test_name_line_holding_a_type);
     suite_add_tcase(s, tc);
     return s;
 }
