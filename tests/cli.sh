@@ -132,6 +132,13 @@ contains "options may follow the query" "$work/after.json" '"limit":2,'
 insearch search --db "$db" --limit 0 safeguarding >"$work/l0.out" 2>&1
 [ $? -eq 2 ] && ok || no "--limit 0 is a usage error"
 
+# --- the index from $INSEARCH_DB; sorting by date ---
+INSEARCH_DB="$db" insearch stats --json >"$work/envdb.json" 2>&1
+contains "INSEARCH_DB names the index" "$work/envdb.json" '"passages":'
+insearch search --db "$db" --json --sort date --limit 50 safeguarding >"$work/sorted.json"
+dates=$(grep -o '"date_start":"[0-9-]*"' "$work/sorted.json" | cut -d'"' -f4)
+if [ -n "$dates" ] && [ "$dates" = "$(printf '%s\n' $dates | sort -r)" ]; then ok; else no "--sort date gives newest first"; fi
+
 # --- stats and help ---
 insearch stats --db "$db" --json >"$work/stats.json"
 contains "stats JSON" "$work/stats.json" '"passages":'
