@@ -8,10 +8,13 @@
 #include "searcher/searcher-private.h"
 #include "util/buf.h"
 
-/* BM25 as Xapian's defaults, but b a little lower: passages are short and
- * similar in length, so length normalisation matters less. */
+/* BM25 with k1 as Xapian's default and no length normalisation (b = 0):
+ * passages are already bounded units (a paragraph or a bullet), and with
+ * b > 0 Xapian reads every matching passage's length, which measured as
+ * 40% of the work of a query for a common word (callgrind, 2,000 reports:
+ * "safeguarding" 15.0M instructions with b = 0.6, 8.9M with b = 0). */
 #define BM25_K1 1.2
-#define BM25_B 0.6
+#define BM25_B 0.0
 #define MIN_CHECKED 250
 
 int srch_open(const char *dbpath, srch_db **out, srch_error *err)
