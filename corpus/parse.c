@@ -695,6 +695,24 @@ typedef struct edge_count { uint64_t hash; unsigned pages, last_page; } edge_cou
 #define EDGE_TABLE_SIZE 4096u
 #define EDGE_LINES 3
 
+/* The hash of a page-edge line worth counting, or 0. */
+static uint64_t edge_line_hash(const line_rec *l)
+{
+    if (!l->edge || l->n > 150)
+        return 0;
+    return line_hash(l->s, l->n);
+}
+
+/* The slot of hash h in the table: where it is, or the empty slot where
+ * it would go. */
+static size_t edge_slot(const edge_count *tab, uint64_t h)
+{
+    size_t slot = (size_t)(h % EDGE_TABLE_SIZE);
+    while (tab[slot].hash && tab[slot].hash != h)
+        slot = (slot + 1) % EDGE_TABLE_SIZE;
+    return slot;
+}
+
 /* Mark lines that repeat at page edges (running headers and footers) on
  * many pages. Only when the text has form feeds. */
 static int lines_mark_running(line_rec *lines, size_t n_lines, unsigned n_pages)
@@ -732,16 +750,11 @@ static int lines_mark_running(line_rec *lines, size_t n_lines, unsigned n_pages)
         }
     }
     for (i = 0; i < n_lines; i++) {
-        uint64_t h;
+        uint64_t h = edge_line_hash(&lines[i]);
         size_t slot;
-        if (!lines[i].edge || lines[i].n > 150)
-            continue;
-        h = line_hash(lines[i].s, lines[i].n);
         if (!h)
             continue;
-        slot = (size_t)(h % EDGE_TABLE_SIZE);
-        while (tab[slot].hash && tab[slot].hash != h)
-            slot = (slot + 1) % EDGE_TABLE_SIZE;
+        slot = edge_slot(tab, h);
         if (!tab[slot].hash) {
             /* keep the table sparse: later new lines go uncounted */
             if (used >= EDGE_TABLE_SIZE * 3 / 4)
@@ -757,16 +770,11 @@ static int lines_mark_running(line_rec *lines, size_t n_lines, unsigned n_pages)
         }
     }
     for (i = 0; i < n_lines; i++) {
-        uint64_t h;
+        uint64_t h = edge_line_hash(&lines[i]);
         size_t slot;
-        if (!lines[i].edge || lines[i].n > 150)
-            continue;
-        h = line_hash(lines[i].s, lines[i].n);
         if (!h)
             continue;
-        slot = (size_t)(h % EDGE_TABLE_SIZE);
-        while (tab[slot].hash && tab[slot].hash != h)
-            slot = (slot + 1) % EDGE_TABLE_SIZE;
+        slot = edge_slot(tab, h);
         if (tab[slot].hash == h && tab[slot].pages >= threshold)
             lines[i].skip = 1;
     }
