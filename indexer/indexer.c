@@ -25,7 +25,7 @@
  * number of shards) is what bounds the indexer's memory (bench/ measures
  * the peak). */
 #define COMMIT_EVERY_BYTES ((uint64_t)32 * 1024 * 1024)
-#define COMMIT_EVERY_PASSAGES 30000u
+#define COMMIT_EVERY_PASSAGES 10000u
 /* Folders deeper than this are not descended (symlink mazes, mistakes). */
 #define MAX_DEPTH 64
 /* The index is split into shards, one writer thread each: Xapian writes a
@@ -58,6 +58,9 @@ typedef struct shard {
     size_t q_head, q_len;
     pthread_t thread;
     int thread_started;
+    /* A write failed: this shard's uncommitted changes may hold half a
+     * file, so they are never committed (closing discards them). */
+    int failed;
 } shard;
 
 struct idx_indexer {
@@ -359,6 +362,11 @@ int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
     }
     if (cb)
         ix->cb = *cb;
+    /* Xapian commits by itself every 10,000 documents unless told not to,
+     * which could land in the middle of a file (half its passages
+     * committed). Commits are ours, between files (COMMIT_EVERY_*). Set
+     * before any writer opens, while this is the only thread. */
+    setenv("XAPIAN_FLUSH_THRESHOLD", "1000000000", 1);
     pthread_mutex_init(&ix->lock, NULL);
     pthread_cond_init(&ix->work, NULL);
     pthread_cond_init(&ix->space, NULL);
@@ -379,7 +387,14 @@ const idx_stats *idx_get_stats(const idx_indexer *ix) { return &ix->stats; }
 
 static int shard_commit(shard *sh, char **err)
 {
+    if (sh->failed) {
+        if (err)
+            *err = str_printf("%s: not committed after a write error: the "
+                              "shard stays at its last commit", sh->path);
+        return IDX_ERR;
+    }
     if (xc_db_commit(sh->db) != XC_OK) {
+        sh->failed = 1;
         if (err)
             *err = str_printf("%s: commit failed: %s", sh->path,
                               xc_last_error());
@@ -789,6 +804,8 @@ static void *shard_worker(void *arg)
         pthread_mutex_unlock(&ix->lock);
         char *err = NULL;
         int rc = skip ? IDX_OK : index_job(sh, j, &err);
+        if (rc != IDX_OK)
+            sh->failed = 1;
         pthread_mutex_lock(&ix->lock);
         if (rc != IDX_OK && !ix->fatal)
             ix->fatal = err ? err : str_dup("the index could not be written");
