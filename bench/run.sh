@@ -398,6 +398,23 @@ if [ ${#RUN_ENGINES[@]} -gt 0 ]; then
     run_all_queries "${RUN_ENGINES[@]}"
 fi
 
+# insearch's own figure without process start (insearch search --timing:
+# open, search, snippets, output), as a long-running caller would see it.
+# Same query lines as the whole-process runs: "query-index microseconds 0".
+INPROC_P50=- INPROC_P95=-
+if [ -n "${OK[insearch]:-}" ]; then
+    : >"$WORKDIR/insearch-inproc.q"
+    for ((r = 1; r <= ROUNDS; r++)); do
+        for ((i = 0; i < NQ; i++)); do
+            ms=$("$INSEARCH" search --timing --db "$WORKDIR/db-insearch" --limit 10 \
+                "${Q_INS[i]}" 2>&1 >/dev/null | sed -n 's/^insearch search: \([0-9.]*\) ms in process$/\1/p')
+            [ -n "$ms" ] && awk -v i="$i" -v ms="$ms" 'BEGIN { printf "%d %d 0\n", i, ms * 1000 }' >>"$WORKDIR/insearch-inproc.q"
+        done
+    done
+    INPROC_P50=$(pct "$WORKDIR/insearch-inproc.q" 50)
+    INPROC_P95=$(pct "$WORKDIR/insearch-inproc.q" 95)
+fi
+
 # --- report ----------------------------------------------------------------
 
 for eng in insearch omega fts5; do
@@ -452,6 +469,7 @@ label_of() {
     if [ -n "${OK[insearch]:-}" ]; then
         echo
         echo "insearch: $PASSAGES passages indexed ($PASSAGES_PER_S passages/s)"
+        echo "insearch in process (open, search, snippets, output; no process start): p50 $INPROC_P50 ms, p95 $INPROC_P95 ms"
     fi
     if [ "$PREVENT_I" -ge 0 ]; then
         line=""

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -25,6 +26,8 @@ const char cli_help_search[] =
     "  --full           print whole passages, not snippets\n"
     "  --color WHEN     auto (default), always, never\n"
     "  --explain        print the Xapian query that was run\n"
+    "  --timing         print on stderr how long the search took in this\n"
+    "                   process (open, search, snippets, output)\n"
     "  --json           results as JSON\n"
     "  --db DIR         the index\n"
     "\n"
@@ -90,12 +93,13 @@ const char cli_help_stats[] =
 
 typedef struct read_opts {
     unsigned limit, offset;
-    int by_report, facets, full, explain, color;
+    int by_report, facets, full, explain, color, timing;
     srch_sort sort;
 } read_opts;
 
 enum { OPT_LIMIT = 256, OPT_OFFSET, OPT_BYREPORT, OPT_SORT, OPT_FACETS,
-       OPT_FULL, OPT_COLOR, OPT_EXPLAIN, OPT_DB, OPT_JSON, OPT_HELP };
+       OPT_FULL, OPT_COLOR, OPT_EXPLAIN, OPT_DB, OPT_JSON, OPT_HELP,
+       OPT_TIMING };
 
 static int parse_unsigned(const char *s, unsigned *out)
 {
@@ -122,6 +126,7 @@ static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"timing", no_argument, NULL, OPT_TIMING},
         {"db", required_argument, NULL, OPT_DB},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
@@ -152,6 +157,7 @@ static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
         case OPT_FACETS: ro->facets = 1; break;
         case OPT_FULL: ro->full = 1; break;
         case OPT_EXPLAIN: ro->explain = 1; break;
+        case OPT_TIMING: ro->timing = 1; break;
         case OPT_JSON: ctx->json = 1; break;
         case OPT_DB:
             free(ctx->db_path);
@@ -365,6 +371,8 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error("search", "give a query");
     char *query = join_args(argc, argv, optind);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     srch_db *db = NULL;
     if ((rc = open_db(ctx, "search", &db))) {
         free(query);
@@ -482,6 +490,16 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
     srch_results_free(res);
     srch_close(db);
     free(query);
+    if (ro.timing) {
+        /* Everything but process start: what a long-running caller (a
+         * server) would see. */
+        struct timespec t1;
+        fflush(stdout);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        fprintf(stderr, "insearch search: %.3f ms in process\n",
+                (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+                    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    }
     return rc;
 }
 
