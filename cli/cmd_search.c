@@ -452,9 +452,11 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
         if (res->n_hits == 0) {
             printf("no passages match '%s'\n", query);
         } else {
-            printf("%s%u passages match; showing %u-%zu%s\n\n",
+            printf("%s%u %s; showing %u-%zu%s\n\n",
                    res->total_lower == res->total_upper ? "" : "about ",
-                   res->total, ro.offset + 1, ro.offset + res->n_hits,
+                   res->total,
+                   res->total == 1 ? "passage matches" : "passages match",
+                   ro.offset + 1, ro.offset + res->n_hits,
                    ro.by_report ? " (best passage per report)" : "");
         }
         for (size_t i = 0; i < res->n_hits; i++) {
