@@ -530,7 +530,6 @@ static int add_report_filters(xc_doc *doc, const rpt_report *r,
         (rc = add_bool(doc, TERM_TYPE, r->type)) != XC_OK ||
         (rc = add_bool(doc, TERM_KIND, r->kind)) != XC_OK ||
         (rc = add_bool(doc, TERM_GRADE, r->grade)) != XC_OK ||
-        (rc = add_bool(doc, TERM_YEAR, year)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_DATE, r->date_start,
                                strlen(r->date_start))) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_REPORT, rid, strlen(rid))) != XC_OK ||

@@ -16,7 +16,6 @@
 #define TERM_TYPE "XT"
 #define TERM_KIND "XK"
 #define TERM_GRADE "XG"
-#define TERM_YEAR "XY"
 #define TERM_SECTION "XS"
 #define TERM_DOCTYPE "XD"
 

@@ -73,7 +73,6 @@ void hl_terms_free(hl_terms *hl)
 {
     strlist_free(&hl->stems);
     strlist_free(&hl->kforms);
-    strlist_free(&hl->words);
     strlist_free(&hl->prefixes);
     strlist_free(&hl->missing);
     for (size_t i = 0; i < hl->n_phrases; i++)

@@ -34,7 +34,6 @@ void strlist_free(strlist *l);
 typedef struct hl_terms {
     strlist stems;     /* Z terms without the prefix */
     strlist kforms;    /* K terms without the prefix */
-    strlist words;     /* exact positional words */
     strlist prefixes;  /* wildcard prefixes */
     strlist *phrases;  /* each a list of positional words */
     size_t n_phrases, cap_phrases;
