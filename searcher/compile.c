@@ -527,18 +527,20 @@ static xc_query *compile_and(cctx *c, const qp_node *n, int positive)
     xc_query **text = calloc(k ? k : 1, sizeof *text);
     xc_query **filters = calloc(k ? k : 1, sizeof *filters);
     xc_query **negs = calloc(k ? k : 1, sizeof *negs);
+    char *stop = calloc(k ? k : 1, 1);
     size_t nt = 0, nf = 0, nn = 0;
     xc_query *q = NULL;
-    if (!text || !filters || !negs) {
+    if (!text || !filters || !negs || !stop) {
         c->failed = 1;
         goto done;
     }
-    /* Stopwords go unless they are all there is. */
+    /* Stopwords go unless they are all there is (each child analysed
+     * once for this). */
     size_t content = 0;
     for (size_t i = 0; i < k; i++) {
         const qp_node *kid = n->kids[i];
-        if (kid->kind != QP_NOT && kid->kind != QP_FILTER &&
-            !is_stopword_leaf(c, kid))
+        stop[i] = (char)is_stopword_leaf(c, kid);
+        if (kid->kind != QP_NOT && kid->kind != QP_FILTER && !stop[i])
             content++;
     }
     for (size_t i = 0; i < k && !c->failed; i++) {
@@ -550,7 +552,7 @@ static xc_query *compile_and(cctx *c, const qp_node *n, int positive)
                 negs[nn++] = sq;
             continue;
         }
-        if (content > 0 && is_stopword_leaf(c, kid))
+        if (content > 0 && stop[i])
             continue;
         xc_query *sq = compile_node(c, kid, positive);
         if (!sq)
@@ -592,6 +594,7 @@ done:
     free(text);
     free(filters);
     free(negs);
+    free(stop);
     return q;
 }
 

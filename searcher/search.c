@@ -208,7 +208,8 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
     xc_mset *ms = NULL;
     int rc = SRCH_ERR;
     uint32_t doccount = 0;
-    xc_db_doccount(db->db, &doccount);
+    if (opt->facets) /* count the whole match */
+        xc_db_doccount(db->db, &doccount);
     if (xc_enquire_new(db->db, &enq) != XC_OK ||
         xc_enquire_set_query(enq, q) != XC_OK)
         goto xfail;
