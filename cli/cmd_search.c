@@ -21,8 +21,12 @@ const char cli_help_search[] =
     "  --offset N       results to skip (paging)\n"
     "  --by-report      only the best passage of each report\n"
     "  --sort relevance|date|date-asc   (default relevance; newest first)\n"
-    "  --facets         counts by grade, kind, type and year for the whole\n"
-    "                   result set\n"
+    "  --theme ID       passages about a theme (see 'insearch themes'),\n"
+    "                   ranked by text relevance plus theme strength; with\n"
+    "                   no query, by theme strength alone\n"
+    "  --polarity weakness|strength|neutral   what the passage says\n"
+    "  --facets         counts by grade, kind, type, year, theme and\n"
+    "                   polarity for the whole result set\n"
     "  --full           print whole passages, not snippets\n"
     "  --color WHEN     auto (default), always, never\n"
     "  --explain        print the Xapian query that was run\n"
@@ -64,6 +68,9 @@ const char cli_help_search[] =
     "                                     date:2020.., date:..2019-06)\n"
     "  section:safeguarding     the section a passage is in (any of its\n"
     "                           words)\n"
+    "  theme:prevent            passages about a theme (also ranks by how\n"
+    "                           strongly, unless under OR or NOT)\n"
+    "  polarity:weakness        weakness, strength or neutral\n"
     "\n"
     "A query with only filters lists matching passages newest first.\n"
     "A malformed query is an error that names the column of the problem.\n";
@@ -95,11 +102,12 @@ typedef struct read_opts {
     unsigned limit, offset;
     int by_report, facets, full, explain, color, timing;
     srch_sort sort;
+    const char *theme, *polarity; /* --theme, --polarity (argv strings) */
 } read_opts;
 
 enum { OPT_LIMIT = 256, OPT_OFFSET, OPT_BYREPORT, OPT_SORT, OPT_FACETS,
        OPT_FULL, OPT_COLOR, OPT_EXPLAIN, OPT_DB, OPT_JSON, OPT_HELP,
-       OPT_TIMING };
+       OPT_TIMING, OPT_THEME, OPT_POLARITY };
 
 static int parse_unsigned(const char *s, unsigned *out)
 {
@@ -127,6 +135,8 @@ static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
         {"colour", required_argument, NULL, OPT_COLOR},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
         {"timing", no_argument, NULL, OPT_TIMING},
+        {"theme", required_argument, NULL, OPT_THEME},
+        {"polarity", required_argument, NULL, OPT_POLARITY},
         {"db", required_argument, NULL, OPT_DB},
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, OPT_HELP},
@@ -158,6 +168,8 @@ static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
         case OPT_FULL: ro->full = 1; break;
         case OPT_EXPLAIN: ro->explain = 1; break;
         case OPT_TIMING: ro->timing = 1; break;
+        case OPT_THEME: ro->theme = optarg; break;
+        case OPT_POLARITY: ro->polarity = optarg; break;
         case OPT_JSON: ctx->json = 1; break;
         case OPT_DB:
             free(ctx->db_path);
@@ -201,6 +213,30 @@ static char *join_args(int argc, char **argv, int from)
         if (i > from)
             buf_putc(&b, ' ');
         buf_puts(&b, argv[i]);
+    }
+    return buf_detach(&b, NULL);
+}
+
+/* The query with --theme/--polarity added as filters. The user's part is
+ * grouped so that its OR cannot swallow them ("a OR b" stays one term of
+ * the AND). NULL when there is nothing at all. */
+static char *query_with_filters(const char *query, const char *theme,
+                                const char *polarity)
+{
+    buf b = BUF_INIT;
+    if (query && *query) {
+        if (theme || polarity)
+            buf_printf(&b, "(%s)", query);
+        else
+            buf_puts(&b, query);
+    }
+    if (theme)
+        buf_printf(&b, "%stheme:\"%s\"", b.len ? " " : "", theme);
+    if (polarity)
+        buf_printf(&b, "%spolarity:\"%s\"", b.len ? " " : "", polarity);
+    if (buf_error(&b) || b.len == 0) {
+        buf_free(&b);
+        return NULL;
     }
     return buf_detach(&b, NULL);
 }
@@ -288,7 +324,15 @@ static void json_hit(buf *b, const srch_hit *h, int with_snippet)
         buf_printf(b, "%u", h->page);
     else
         buf_puts(b, "null");
-    buf_printf(b, ",\"passage_index\":%u", h->passage_index);
+    buf_printf(b, ",\"passage_index\":%u,\"polarity\":", h->passage_index);
+    json_str_or_null(b, h->polarity);
+    buf_puts(b, ",\"themes\":[");
+    for (size_t i = 0; i < h->n_themes; i++) {
+        buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+        buf_json_str(b, h->themes[i].id);
+        buf_printf(b, ",\"score\":%.3f}", h->themes[i].score);
+    }
+    buf_putc(b, ']');
     if (with_snippet) {
         buf_printf(b, ",\"more_in_report\":%u,\"report\":", h->collapsed);
         json_report(b, h->report, 0);
@@ -368,9 +412,13 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
     int rc = parse_read_opts(ctx, "search", cli_help_search, argc, argv, &ro);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if (optind >= argc)
-        return cli_usage_error("search", "give a query");
-    char *query = join_args(argc, argv, optind);
+    if (optind >= argc && !ro.theme && !ro.polarity)
+        return cli_usage_error("search", "give a query (or --theme ID)");
+    char *typed = join_args(argc, argv, optind);
+    char *query = query_with_filters(typed, ro.theme, ro.polarity);
+    free(typed);
+    if (!query)
+        return cli_error("search", "out of memory");
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     srch_db *db = NULL;
@@ -467,8 +515,14 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
             printf("   %s%s%s", d0, *h->section ? h->section : "(no section)", d1);
             if (h->page)
                 printf("%s, page %u%s", d0, h->page, d1);
-            printf("%s  score %.2f  id %s%s\n   ", d0, h->score,
+            printf("%s  score %.2f  id %s%s", d0, h->score,
                    h->report ? h->report->id : "?", d1);
+            if (h->polarity && strcmp(h->polarity, "neutral") != 0)
+                printf("%s  %s%s", d0, h->polarity, d1);
+            for (size_t t = 0; t < h->n_themes; t++)
+                printf("%s%s%s%s", d0, t ? ", " : "  themes: ",
+                       h->themes[t].id, d1);
+            printf("\n   ");
             if (ro.full)
                 fputs(h->passage, stdout);
             else

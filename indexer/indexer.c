@@ -17,6 +17,7 @@
 #include "corpus/report.h"
 #include "indexer/terms.h"
 #include "stemmer/stemmer.h"
+#include "themes/themes.h"
 #include "util/buf.h"
 #include "xapian-c/xapian-c.h"
 
@@ -50,6 +51,7 @@ typedef struct shard {
     char *path;
     xc_db *db;
     stm_analyser *an;
+    thm_scorer *scorer;
     /* Report ids already in this shard (a hash set of their 48-bit
      * values): a file not in it needs no look-up and no delete, which on a
      * first run is every file. */
@@ -71,6 +73,7 @@ struct idx_indexer {
     char *dbpath;
     idx_callbacks cb;
     idx_stats stats;
+    thm_set *themes;      /* read-only once the shards start */
     /* One lock for the queues, the stats, the callbacks (so the caller's
      * callbacks never run concurrently) and the fatal error. */
     pthread_mutex_t lock;
@@ -336,6 +339,18 @@ static int shard_open(idx_indexer *ix, shard *sh, char **err)
         free(aerr);
         return IDX_ERR;
     }
+    if (xc_db_set_metadata(sh->db, TERM_META_THEMES, thm_set_text(ix->themes),
+                           strlen(thm_set_text(ix->themes))) != XC_OK) {
+        if (err)
+            *err = xc_message(sh->path);
+        return IDX_ERR;
+    }
+    if (thm_scorer_new(ix->themes, &sh->scorer, &aerr) != THM_OK) {
+        if (err)
+            *err = str_printf("themes: %s", aerr ? aerr : "failed");
+        free(aerr);
+        return IDX_ERR;
+    }
     if (pthread_create(&sh->thread, NULL, shard_worker, sh) != 0) {
         if (err)
             *err = str_dup("cannot start an indexing thread");
@@ -345,8 +360,70 @@ static int shard_open(idx_indexer *ix, shard *sh, char **err)
     return IDX_OK;
 }
 
+/* The taxonomy an index was scored with (first shard that has one), or
+ * NULL; malloc'd. */
+static char *stored_themes(idx_indexer *ix)
+{
+    for (size_t i = 0; i < ix->n_shards; i++) {
+        xc_db *db = NULL;
+        if (xc_db_open(ix->shards[i].path, XC_OPEN_READ, &db) != XC_OK)
+            continue;
+        char *v = NULL;
+        size_t n = 0;
+        int rc = xc_db_get_metadata(db, TERM_META_THEMES, &v, &n);
+        xc_db_close(db);
+        if (rc == XC_OK && n > 0)
+            return v;
+        free(v);
+    }
+    return NULL;
+}
+
+static int choose_themes(idx_indexer *ix, const idx_options *opt, char **err)
+{
+    char *stored = stored_themes(ix);
+    const char *text = opt && opt->themes_text ? opt->themes_text : NULL;
+    const char *source = opt && opt->themes_source ? opt->themes_source
+                                                   : "themes";
+    if (text && stored && strcmp(text, stored) != 0) {
+        if (err)
+            *err = str_printf(
+                "%s: the index was built with other themes, and passages are "
+                "scored when they are indexed: index into a new folder to use "
+                "%s (or leave out --themes to keep the index's)",
+                ix->dbpath, source);
+        free(stored);
+        return IDX_ERR_THEMES;
+    }
+    if (!text && stored) {
+        text = stored;
+        source = "the index's themes";
+    }
+    if (!text) {
+        text = thm_default_text();
+        source = "built-in themes";
+    }
+    char *terr = NULL;
+    int rc = thm_set_parse(text, strlen(text), source, &ix->themes, &terr);
+    free(stored);
+    if (rc != THM_OK) {
+        if (err)
+            *err = terr ? terr : str_dup("cannot read the themes");
+        else
+            free(terr);
+        return IDX_ERR_THEMES;
+    }
+    return IDX_OK;
+}
+
 int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
              char **err)
+{
+    return idx_open_with(dbpath, cb, NULL, out, err);
+}
+
+int idx_open_with(const char *dbpath, const idx_callbacks *cb,
+                  const idx_options *opt, idx_indexer **out, char **err)
 {
     *out = NULL;
     if (mkdir_parents(dbpath) < 0) {
@@ -375,6 +452,8 @@ int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
     int rc = layout_shards(ix, err) == 0 ? IDX_OK : IDX_ERR;
     if (rc != IDX_OK && err && !*err)
         *err = str_printf("%s: cannot lay out the index", dbpath);
+    if (rc == IDX_OK)
+        rc = choose_themes(ix, opt, err);
     for (size_t i = 0; rc == IDX_OK && i < ix->n_shards; i++)
         rc = shard_open(ix, &ix->shards[i], err);
     if (rc != IDX_OK) {
@@ -447,6 +526,7 @@ int idx_close(idx_indexer *ix, char **err)
             rc = IDX_ERR;
         xc_db_close(sh->db);
         stm_analyser_free(sh->an);
+        thm_scorer_free(sh->scorer);
         free(sh->known);
         free(sh->path);
         for (size_t q = 0; q < sh->q_len; q++)
@@ -457,6 +537,7 @@ int idx_close(idx_indexer *ix, char **err)
     pthread_cond_destroy(&ix->space);
     free(ix->fatal);
     free(ix->dbpath);
+    thm_set_free(ix->themes);
     free(ix);
     return rc;
 }
@@ -465,17 +546,23 @@ int idx_close(idx_indexer *ix, char **err)
 
 typedef struct term_ctx {
     xc_doc *doc;
+    thm_scorer *scorer;
     int rc;
 } term_ctx;
 
 /* One positional term per token: the stem (`Z`), or the protected form
  * (`K`) for a protected token. Phrases and NEAR therefore match on stems,
  * and a word is indexed once, not twice (unstemmed and stemmed): with one
- * document per passage, Xapian's cost is per posting, and this halves it. */
+ * document per passage, Xapian's cost is per posting, and this halves it.
+ * The same tokens feed the theme scorer, so a passage is analysed once. */
 static int add_token_terms(void *vctx, const stm_token *tok)
 {
     term_ctx *ctx = vctx;
     char term[TERM_MAX_BYTES + 2];
+    if (ctx->scorer && thm_scorer_token(ctx->scorer, tok) != THM_OK) {
+        ctx->rc = -1;
+        return 1;
+    }
     const char *form = tok->protected_form ? tok->protected_form : tok->stem;
     size_t n = tok->protected_form ? strlen(form) : tok->stem_len;
     if (!form || n == 0 || n > TERM_MAX_BYTES)
@@ -556,9 +643,43 @@ static void kv(buf *b, const char *key, const char *value)
     buf_putc(b, '\n');
 }
 
+/* Per theme, what a report's passages say (the report record's terms). */
+#define RT_ABOUT 1u
+#define RT_WEAK 2u
+#define RT_STRONG 4u
+
+static int add_report_themes(xc_doc *doc, const thm_set *set,
+                             const unsigned char *flags)
+{
+    buf weak = BUF_INIT;
+    int rc = XC_OK;
+    for (size_t t = 0; t < thm_set_count(set) && rc == XC_OK; t++) {
+        const char *id = thm_set_id(set, t);
+        if ((flags[t] & RT_ABOUT) &&
+            (rc = add_bool(doc, TERM_REPORT_THEME, id)) != XC_OK)
+            break;
+        if ((flags[t] & RT_STRONG) &&
+            (rc = add_bool(doc, TERM_REPORT_STRONG, id)) != XC_OK)
+            break;
+        if (flags[t] & RT_WEAK) {
+            rc = add_bool(doc, TERM_REPORT_WEAK, id);
+            if (weak.len)
+                buf_putc(&weak, ',');
+            buf_puts(&weak, id);
+        }
+    }
+    if (rc == XC_OK && weak.len)
+        rc = buf_error(&weak) ? XC_ERR_NOMEM
+                              : xc_doc_add_value(doc, SLOT_THEMES, weak.data,
+                                                 weak.len);
+    buf_free(&weak);
+    return rc;
+}
+
 static int write_report_record(shard *sh, const rpt_report *r,
                                const char *rid, const char *abs_path,
-                               const struct stat *st, char **err)
+                               const struct stat *st,
+                               const unsigned char *theme_flags, char **err)
 {
     xc_doc *doc = NULL;
     buf data = BUF_INIT;
@@ -601,6 +722,7 @@ static int write_report_record(shard *sh, const rpt_report *r,
         (rc = add_bool(doc, TERM_UNIQUE, rid)) != XC_OK ||
         (rc = add_bool(doc, TERM_DOCTYPE, "report")) != XC_OK ||
         (rc = add_report_filters(doc, r, rid)) != XC_OK ||
+        (rc = add_report_themes(doc, sh->ix->themes, theme_flags)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_STAMP, stamp, strlen(stamp))) !=
             XC_OK ||
         (rc = xc_db_replace_document(sh->db, qterm, doc, NULL)) != XC_OK)
@@ -617,12 +739,66 @@ fail:
     return IDX_ERR;
 }
 
-static int write_passages(shard *sh, const rpt_report *r,
-                          const char *rid, char **err)
+/* A passage's themes: terms and values from the scorer's result, and the
+ * report's per-theme flags updated. */
+static int add_passage_themes(xc_doc *doc, const thm_set *set,
+                              const thm_result *res, unsigned char *flags,
+                              buf *scratch)
 {
-    buf data = BUF_INIT;
+    int rc = XC_OK;
+    buf_reset(scratch);
+    for (size_t t = 0; t < res->n && rc == XC_OK; t++) {
+        if (res->score[t] > 0) {
+            char v[16];
+            size_t vn = xc_sortable_serialise(res->score[t], v);
+            rc = xc_doc_add_value(doc, SLOT_THEME_SCORE + (unsigned)t, v, vn);
+        }
+        if (!res->tagged[t] || rc != XC_OK)
+            continue;
+        const char *id = thm_set_id(set, t);
+        rc = add_bool(doc, TERM_THEME, id);
+        if (scratch->len)
+            buf_putc(scratch, ',');
+        buf_puts(scratch, id);
+        flags[t] |= RT_ABOUT;
+        if (res->polarity == THM_WEAKNESS)
+            flags[t] |= RT_WEAK;
+        else if (res->polarity == THM_STRENGTH)
+            flags[t] |= RT_STRONG;
+    }
+    const char *pol = thm_polarity_name(res->polarity);
+    if (rc == XC_OK && scratch->len)
+        rc = buf_error(scratch) ? XC_ERR_NOMEM
+                                : xc_doc_add_value(doc, SLOT_THEMES,
+                                                   scratch->data, scratch->len);
+    if (rc == XC_OK)
+        rc = add_bool(doc, TERM_POLARITY, pol);
+    if (rc == XC_OK)
+        rc = xc_doc_add_value(doc, SLOT_POLARITY, pol, strlen(pol));
+    return rc;
+}
+
+static int write_passages(shard *sh, const rpt_report *r,
+                          const char *rid, unsigned char *theme_flags,
+                          char **err)
+{
+    buf data = BUF_INIT, scratch = BUF_INIT;
     int rc = IDX_OK;
-    for (size_t i = 0; i < r->n_passages; i++) {
+    size_t np = r->n_passages;
+    const char **texts = malloc((np ? np : 1) * sizeof *texts);
+    size_t *secs = malloc((np ? np : 1) * sizeof *secs);
+    if (!texts || !secs) {
+        free(texts);
+        free(secs);
+        if (err)
+            *err = str_dup("out of memory");
+        return IDX_ERR;
+    }
+    for (size_t i = 0; i < np; i++) {
+        texts[i] = r->passages[i].text;
+        secs[i] = r->passages[i].section;
+    }
+    for (size_t i = 0; i < np; i++) {
         const rpt_passage *p = &r->passages[i];
         const rpt_section *s =
             p->section < r->n_sections ? &r->sections[p->section] : NULL;
@@ -640,10 +816,17 @@ static int write_passages(shard *sh, const rpt_report *r,
         buf_reset(&data);
         buf_printf(&data, "%s\n%u\n", s ? s->title : "", p->page);
         buf_puts(&data, p->text);
-        term_ctx tctx = {doc, 0};
+        long lead = thm_lead_in(texts, secs, i);
+        term_ctx tctx = {doc, sh->scorer, 0};
         char *aerr = NULL;
-        int arc = stm_analyse(sh->an, p->text, strlen(p->text),
+        int arc = thm_scorer_begin(sh->scorer, p->text, s ? s->title : NULL,
+                                   lead >= 0 ? texts[lead] : NULL, &aerr);
+        if (arc == THM_OK)
+            arc = stm_analyse(sh->an, p->text, strlen(p->text),
                               add_token_terms, &tctx, &aerr);
+        thm_result res;
+        if (arc == 0 && !tctx.rc)
+            arc = thm_scorer_finish(sh->scorer, &res);
         if (arc < 0 || tctx.rc) {
             if (err)
                 *err = str_printf("analysing a passage: %s",
@@ -659,6 +842,8 @@ static int write_passages(shard *sh, const rpt_report *r,
             xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
             add_bool(doc, TERM_SECTION, s ? s->slug : "") != XC_OK ||
             add_report_filters(doc, r, rid) != XC_OK ||
+            add_passage_themes(doc, sh->ix->themes, &res, theme_flags,
+                               &scratch) != XC_OK ||
             xc_db_add_document(sh->db, doc, NULL) != XC_OK) {
             if (err)
                 *err = xc_message("writing a passage");
@@ -669,7 +854,10 @@ static int write_passages(shard *sh, const rpt_report *r,
         xc_doc_free(doc);
         sh->pending_passages++;
     }
+    free(texts);
+    free(secs);
     buf_free(&data);
+    buf_free(&scratch);
     return rc;
 }
 
@@ -757,10 +945,18 @@ static int index_job(shard *sh, const job *j, char **err)
             *err = xc_message("replacing an old version");
         rc = IDX_ERR;
     }
+    unsigned char *theme_flags = calloc(thm_set_count(ix->themes) + 1, 1);
+    if (!theme_flags) {
+        if (err)
+            *err = str_dup("out of memory");
+        rc = IDX_ERR;
+    }
     if (rc == IDX_OK)
-        rc = write_passages(sh, r, j->rid, err);
+        rc = write_passages(sh, r, j->rid, theme_flags, err);
     if (rc == IDX_OK)
-        rc = write_report_record(sh, r, j->rid, j->abs_path, &j->st, err);
+        rc = write_report_record(sh, r, j->rid, j->abs_path, &j->st,
+                                 theme_flags, err);
+    free(theme_flags);
     if (rc == IDX_OK && known_add(sh, rid_value(j->rid)) < 0) {
         if (err)
             *err = str_dup("out of memory");

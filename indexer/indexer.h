@@ -19,9 +19,11 @@
 #define IDX_ERR (-1)          /* see the message */
 #define IDX_ERR_LOCK (-2)     /* another indexer is writing this database */
 #define IDX_ERR_INTERRUPTED (-3)
+#define IDX_ERR_THEMES (-4)   /* the theme taxonomy is bad, or differs from
+                                 the one the index was built with */
 
 /* Bumped when the terms or stored data change incompatibly. */
-#define IDX_FORMAT_VERSION "1"
+#define IDX_FORMAT_VERSION "2"
 
 typedef struct idx_stats {
     uint64_t files_seen;      /* regular files looked at */
@@ -52,6 +54,21 @@ typedef struct idx_indexer idx_indexer;
  * parent directories. *out is the caller's (idx_close). */
 int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
              char **err);
+
+typedef struct idx_options {
+    /* A theme taxonomy (themes/themes.h) to score passages with, and the
+     * name to give it in errors. NULL: the one the index was built with,
+     * or for a new index the built-in one. An index keeps its taxonomy
+     * (scores are computed when a passage is written), so a different one
+     * for an index that has passages is IDX_ERR_THEMES. */
+    const char *themes_text;
+    const char *themes_source;
+} idx_options;
+
+#define IDX_OPTIONS_INIT {NULL, NULL}
+
+int idx_open_with(const char *dbpath, const idx_callbacks *cb,
+                  const idx_options *opt, idx_indexer **out, char **err);
 
 /* Index a file or, recursively, a folder. Bad files are reported through
  * on_error and counted; they never stop the run. Returns IDX_OK, or an error

@@ -18,6 +18,14 @@
 #define TERM_GRADE "XG"
 #define TERM_SECTION "XS"
 #define TERM_DOCTYPE "XD"
+/* Themes (themes/themes.h): a passage about a theme, a passage's polarity
+ * ("XYweakness"); a report with a passage about a theme, with a weakness
+ * passage about it, with a strength passage about it. */
+#define TERM_THEME "XH"
+#define TERM_POLARITY "XY"
+#define TERM_REPORT_THEME "XE"
+#define TERM_REPORT_WEAK "XW"
+#define TERM_REPORT_STRONG "XV"
 
 #define SLOT_DATE 0        /* "YYYY-MM-DD" inspection start */
 #define SLOT_REPORT 2      /* report id: collapse key for --by-report */
@@ -29,7 +37,17 @@
 #define SLOT_TYPE 6
 #define SLOT_YEAR 7
 #define SLOT_GRADE 8
+/* Passage: the ids of the themes it is about, joined by ','; report
+ * record: the same for its weakness passages. Counted with a multi-value
+ * facet. */
+#define SLOT_THEMES 9
+#define SLOT_POLARITY 10   /* passage: "weakness", "strength", "neutral" */
+/* Passage: theme i's strength (sortable_serialise) in slot
+ * SLOT_THEME_SCORE + i, set only when positive; ranks by theme. */
+#define SLOT_THEME_SCORE 100
 
 #define TERM_META_FORMAT "insearch:format"
+/* The theme taxonomy's text the index was scored with. */
+#define TERM_META_THEMES "insearch:themes"
 
 #endif /* INSEARCH_TERMS_H */

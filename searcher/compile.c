@@ -399,10 +399,56 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
         xc_query_value_range(slot, lo, hi, &q);
         return q;
     }
+    if (strcmp(f, "theme") == 0) {
+        char *slug = str_slugify(v);
+        if (!slug)
+            return NULL;
+        if (!db->themes || thm_set_find(db->themes, slug) < 0) {
+            buf known = BUF_INIT;
+            for (size_t i = 0; db->themes && i < thm_set_count(db->themes);
+                 i++)
+                buf_printf(&known, "%s%s", i ? ", " : "",
+                           thm_set_id(db->themes, i));
+            err->column = n->pos + 1;
+            srch_set_error(err, SRCH_ERR_QUERY,
+                           "no theme '%s' (column %zu); the themes are: %s "
+                           "('insearch themes' lists them)",
+                           v, n->pos + 1, buf_cstr(&known));
+            buf_free(&known);
+            free(slug);
+            return NULL;
+        }
+        q = term_query(TERM_THEME, slug, 0);
+        free(slug);
+        return q;
+    }
+    if (strcmp(f, "polarity") == 0) {
+        int pol = thm_polarity_from_name(v);
+        if (pol < 0) {
+            err->column = n->pos + 1;
+            srch_set_error(err, SRCH_ERR_QUERY,
+                           "polarity: takes weakness, strength or neutral, "
+                           "not '%s' (column %zu)", v, n->pos + 1);
+            return NULL;
+        }
+        return term_query(TERM_POLARITY, thm_polarity_name(pol), 0);
+    }
     err->column = n->pos + 1;
     srch_set_error(err, SRCH_ERR_QUERY, "unknown filter '%s:' at column %zu",
                    f, n->pos + 1);
     return NULL;
+}
+
+/* The theme a top-level `theme:` filter names, to rank by (-1: none). */
+static long theme_boost(srch_db *db, const qp_node *n)
+{
+    if (n->kind != QP_FILTER || strcmp(n->field, "theme") != 0 ||
+        !db->themes)
+        return -1;
+    char *slug = str_slugify(n->text ? n->text : "");
+    long t = slug ? thm_set_find(db->themes, slug) : -1;
+    free(slug);
+    return t;
 }
 
 /* ---- the tree ---- */
@@ -678,6 +724,7 @@ int srch_compile(srch_db *db, const qp_node *root, const char *doctype,
 {
     cctx c = {db, hl, err, 0, 0, doctype};
     *out = NULL;
+    *text = 0;
     xc_query *q = compile_node(&c, root, 1);
     if (c.failed) {
         xc_query_free(q);
@@ -697,7 +744,33 @@ int srch_compile(srch_db *db, const qp_node *root, const char *doctype,
         free_queries(parts, 2);
         q = f;
     }
+    /* Theme strength joins the ranking for each theme: filter that every
+     * result must pass (the root, or a child of a top-level AND): the
+     * weight is then BM25 of the text plus the passage's stored theme
+     * strength (doc/THEMES.md). Under OR or NOT a theme: stays a filter. */
+    int boosted = 0;
+    if (q && strcmp(doctype, "passage") == 0) {
+        const qp_node *const *kids = &root;
+        size_t nk = 1;
+        if (root->kind == QP_AND) {
+            kids = (const qp_node *const *)root->kids;
+            nk = root->n_kids;
+        }
+        for (size_t i = 0; i < nk; i++) {
+            long t = theme_boost(db, kids[i]);
+            if (t < 0)
+                continue;
+            xc_query *parts[2] = {q, NULL};
+            if (xc_query_value_weight(SLOT_THEME_SCORE + (unsigned)t,
+                                      &parts[1]) != XC_OK)
+                continue;
+            xc_query *b = combine(XC_OP_AND_MAYBE, parts, 2, 0);
+            free_queries(parts, 2);
+            q = b;
+            boosted = 1;
+        }
+    }
     *out = q;
-    *text = c.text;
+    *text = (c.text ? SRCH_RANK_TEXT : 0) | (boosted ? SRCH_RANK_THEME : 0);
     return 0;
 }

@@ -31,6 +31,7 @@
 
 static const char *const filter_fields[] = {
     "provider", "urn", "type", "kind", "grade", "year", "date", "section",
+    "theme", "polarity",
 };
 #define N_FILTER_FIELDS (sizeof filter_fields / sizeof filter_fields[0])
 #define FIELD_URN 1
@@ -357,8 +358,8 @@ static int lex_word(parser *p, token *t, size_t i, size_t j)
         if (k + 1 < j || quoted) {
             if (f < 0) {
                 fail(p, b, "unknown filter '%s:' at column %zu (known: "
-                     "provider, urn, type, kind, grade, year, date, section;"
-                     " quote it to search for the text)",
+                     "provider, urn, type, kind, grade, year, date, section,"
+                     " theme, polarity; quote it to search for the text)",
                      excerpt(p, b, k - b, ex, sizeof ex), column_at(p, b));
                 return -1;
             }

@@ -35,6 +35,7 @@
  *     provider:"Example College"  urn:123456 (digits)
  *     type:independent-learning-provider
  *     kind:monitoring             grade:good   section:"leadership and management"
+ *     theme:prevent   polarity:weakness (or strength, neutral)
  *     year:2019   year:2019..2021   year:2019..   year:..2021
  *     date:2019-05-01   date:2019-05   date:2019..2021
  *     date:2019-01-01..2021-12-31   date:2019-05..   date:..2020-12-31
@@ -89,7 +90,7 @@ typedef struct qp_node {
     qp_kind kind;
     char *text;     /* leaves; NULL for operators */
     char *field;    /* QP_FILTER: "provider", "urn", "type", "kind", "grade",
-                     * "year", "date" or "section" */
+                     * "year", "date", "section", "theme" or "polarity" */
     /* QP_FILTER on year/date: the inclusive range, normalised ("2019" for
      * years, "2019-01-01" for dates); NULL for an open end. A single value
      * gives lo == hi (`date:2019` is 2019-01-01..2019-12-31). NULL for the

@@ -10,6 +10,7 @@
 #include "indexer/indexer.h"
 #include "indexer/terms.h"
 #include "searcher/searcher-private.h"
+#include "themes/themes.h"
 #include "util/buf.h"
 
 void srch_report_free(srch_report *r)
@@ -122,10 +123,8 @@ void srch_shown_free(srch_shown *s)
     if (!s)
         return;
     srch_report_free(s->report);
-    for (size_t i = 0; i < s->n_passages; i++) {
-        free(s->passages[i].passage);
-        free(s->passages[i].section);
-    }
+    for (size_t i = 0; i < s->n_passages; i++)
+        srch_hit_clear(&s->passages[i]);
     free(s->passages);
     for (size_t i = 0; i < s->n_other_ids; i++)
         free(s->other_ids[i]);
@@ -153,8 +152,75 @@ static int is_digits(const char *s)
     return 1;
 }
 
-int srch_passage_fill(srch_hit *h, xc_doc *doc, const srch_report *r,
-                      unsigned index)
+void srch_hit_clear(srch_hit *h)
+{
+    free(h->passage);
+    free(h->snippet);
+    free(h->highlights);
+    free(h->section);
+    for (size_t i = 0; i < h->n_themes; i++)
+        free(h->themes[i].id);
+    free(h->themes);
+    memset(h, 0, sizeof *h);
+}
+
+static int cmp_theme_score(const void *a, const void *b)
+{
+    const srch_hit_theme *x = a, *y = b;
+    return (x->score < y->score) - (x->score > y->score);
+}
+
+/* The themes a passage is tagged with (SLOT_THEMES) and their strengths. */
+static int fill_themes(srch_db *db, srch_hit *h, xc_doc *doc)
+{
+    const char *v;
+    size_t n;
+    if (xc_doc_get_value(doc, SLOT_POLARITY, &v, &n) == XC_OK) {
+        int p = -1;
+        char pol[16] = "";
+        if (n < sizeof pol) {
+            memcpy(pol, v, n);
+            pol[n] = '\0';
+            p = thm_polarity_from_name(pol);
+        }
+        h->polarity = thm_polarity_name(p < 0 ? THM_NEUTRAL : (thm_polarity)p);
+    }
+    if (!db->themes || xc_doc_get_value(doc, SLOT_THEMES, &v, &n) != XC_OK ||
+        n == 0)
+        return 0;
+    char *ids = str_ndup(v, n);
+    if (!ids)
+        return -1;
+    size_t cap = 1;
+    for (size_t i = 0; i < n; i++)
+        cap += ids[i] == ',';
+    h->themes = calloc(cap, sizeof *h->themes);
+    if (!h->themes) {
+        free(ids);
+        return -1;
+    }
+    char *save = NULL;
+    for (char *id = strtok_r(ids, ",", &save); id;
+         id = strtok_r(NULL, ",", &save)) {
+        long t = thm_set_find(db->themes, id);
+        srch_hit_theme *ht = &h->themes[h->n_themes];
+        ht->id = str_dup(id);
+        if (!ht->id)
+            break;
+        const char *sv;
+        size_t sn;
+        if (t >= 0 && xc_doc_get_value(doc, SLOT_THEME_SCORE + (unsigned)t,
+                                       &sv, &sn) == XC_OK && sn > 0)
+            ht->score = xc_sortable_unserialise(sv, sn);
+        h->n_themes++;
+    }
+    free(ids);
+    qsort(h->themes, h->n_themes, sizeof *h->themes, cmp_theme_score);
+    return 0;
+}
+
+int srch_passage_fill(srch_db *db, srch_hit *h, xc_doc *doc,
+                      const srch_report *r, unsigned index)
 {
     const char *data;
     size_t len;
@@ -171,7 +237,10 @@ int srch_passage_fill(srch_hit *h, xc_doc *doc, const srch_report *r,
     h->section = str_ndup(data, (size_t)(nl1 - data));
     h->passage = str_ndup(nl2 + 1, (size_t)(data + len - nl2 - 1));
     h->report = r;
-    return h->section && h->passage ? 0 : -1;
+    if (!h->section || !h->passage)
+        return -1;
+    h->polarity = "neutral";
+    return fill_themes(db, h, doc);
 }
 
 static int cmp_passage_index(const void *a, const void *b)
@@ -263,12 +332,10 @@ int srch_show(srch_db *db, const char *key, srch_shown **out, srch_error *err)
         unsigned index = 0;
         srch_hit *h = &s->passages[s->n_passages];
         if (srch_passage_locate(doc, prid, &index) == 0 &&
-            srch_passage_fill(h, doc, s->report, index) == 0) {
+            srch_passage_fill(db, h, doc, s->report, index) == 0) {
             s->n_passages++;
         } else {
-            free(h->section);
-            free(h->passage);
-            memset(h, 0, sizeof *h);
+            srch_hit_clear(h);
         }
         xc_doc_free(doc);
     }

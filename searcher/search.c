@@ -16,6 +16,7 @@
 #define BM25_K1 1.2
 #define BM25_B 0.0
 #define MIN_CHECKED 250
+#define SRCH_FORMAT_VERSION "2" /* indexer.h: IDX_FORMAT_VERSION */
 
 int srch_open(const char *dbpath, srch_db **out, srch_error *err)
 {
@@ -36,15 +37,34 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
     char *fmt = NULL;
     size_t fl = 0;
     if (xc_db_get_metadata(db->db, TERM_META_FORMAT, &fmt, &fl) == XC_OK &&
-        fl > 0 && strcmp(fmt, "1") != 0) {
+        fl > 0 && strcmp(fmt, SRCH_FORMAT_VERSION) != 0) {
         srch_set_error(err, SRCH_ERR,
                        "%s: index format %s is not one this insearch reads "
-                       "(1): index again into a new folder", dbpath, fmt);
+                       "(%s): index again into a new folder", dbpath, fmt,
+                       SRCH_FORMAT_VERSION);
         free(fmt);
         srch_close(db);
         return SRCH_ERR;
     }
     free(fmt);
+    /* The taxonomy the passages were scored with: theme ids map to value
+     * slots by their order in it. (An empty index has none yet.) */
+    char *themes = NULL;
+    size_t tl = 0;
+    if (xc_db_get_metadata(db->db, TERM_META_THEMES, &themes, &tl) == XC_OK &&
+        tl > 0) {
+        char *terr = NULL;
+        if (thm_set_parse(themes, tl, "the index's themes", &db->themes,
+                          &terr) != THM_OK) {
+            srch_set_error(err, SRCH_ERR, "%s: %s", dbpath,
+                           terr ? terr : "cannot read its themes");
+            free(terr);
+            free(themes);
+            srch_close(db);
+            return SRCH_ERR;
+        }
+    }
+    free(themes);
     char *aerr = NULL;
     if (stm_analyser_new(STM_MODE_QUERY, &db->query_an, &aerr) != STM_OK ||
         stm_analyser_new(STM_MODE_INDEX, &db->index_an, &aerr) != STM_OK) {
@@ -62,6 +82,7 @@ void srch_close(srch_db *db)
     if (!db)
         return;
     xc_db_close(db->db);
+    thm_set_free(db->themes);
     stm_analyser_free(db->query_an);
     stm_analyser_free(db->index_an);
     free(db);
@@ -71,12 +92,8 @@ void srch_results_free(srch_results *res)
 {
     if (!res)
         return;
-    for (size_t i = 0; i < res->n_hits; i++) {
-        free(res->hits[i].passage);
-        free(res->hits[i].snippet);
-        free(res->hits[i].highlights);
-        free(res->hits[i].section);
-    }
+    for (size_t i = 0; i < res->n_hits; i++)
+        srch_hit_clear(&res->hits[i]);
     free(res->hits);
     for (size_t i = 0; i < res->n_reports; i++)
         srch_report_free(res->reports[i]);
@@ -158,10 +175,13 @@ static char *did_you_mean(srch_db *db, const char *query, const strlist *missing
 static const struct {
     const char *field;
     unsigned slot;
-} facet_slots[] = {{"grade", SLOT_GRADE},
-                   {"kind", SLOT_KIND},
-                   {"type", SLOT_TYPE},
-                   {"year", SLOT_YEAR}};
+    char sep;     /* several values per document, joined by this */
+} facet_slots[] = {{"grade", SLOT_GRADE, 0},
+                   {"kind", SLOT_KIND, 0},
+                   {"type", SLOT_TYPE, 0},
+                   {"year", SLOT_YEAR, 0},
+                   {"theme", SLOT_THEMES, ','},
+                   {"polarity", SLOT_POLARITY, 0}};
 #define N_FACETS (sizeof facet_slots / sizeof facet_slots[0])
 
 int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
@@ -231,7 +251,11 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
         goto xfail;
     if (opt->facets)
         for (size_t i = 0; i < N_FACETS; i++)
-            if (xc_enquire_add_facet(enq, facet_slots[i].slot) != XC_OK)
+            if ((facet_slots[i].sep
+                     ? xc_enquire_add_facet_multi(enq, facet_slots[i].slot,
+                                                  facet_slots[i].sep)
+                     : xc_enquire_add_facet(enq, facet_slots[i].slot)) !=
+                XC_OK)
                 goto xfail;
     /* Count at least this many matches exactly: with only a page's worth,
      * Xapian's estimate of the total can be far off ("2" for 29). */
@@ -269,12 +293,11 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
         memset(h, 0, sizeof *h);
         unsigned index = 0;
         int ok = srch_passage_locate(doc, rid, &index) == 0 &&
-                 srch_passage_fill(h, doc, report_for(db, res, rid), index) == 0;
+                 srch_passage_fill(db, h, doc, report_for(db, res, rid),
+                                   index) == 0;
         xc_doc_free(doc);
         if (!ok) {
-            free(h->section);
-            free(h->passage);
-            memset(h, 0, sizeof *h);
+            srch_hit_clear(h);
             continue; /* not a passage, or its report record is missing */
         }
         h->rank = opt->offset + (unsigned)res->n_hits + 1;

@@ -6,10 +6,12 @@
 #include "searcher/qparse.h"
 #include "searcher/searcher.h"
 #include "stemmer/stemmer.h"
+#include "themes/themes.h"
 #include "xapian-c/xapian-c.h"
 
 struct srch_db {
     xc_db *db;
+    thm_set *themes;         /* the taxonomy the index was scored with */
     stm_analyser *query_an;  /* STM_MODE_QUERY: what people type */
     stm_analyser *index_an;  /* STM_MODE_INDEX: re-reading passages */
 };
@@ -44,8 +46,12 @@ void hl_terms_free(hl_terms *hl);
 
 /* Compile a parsed query. A query of filters only selects documents of
  * `doctype` ("passage" or "report"). *out is NULL when nothing is left to
- * search for (only stopwords or punctuation). *text is set to 1 when the
- * query has a text part that weighs results (not just filters). */
+ * search for (only stopwords or punctuation). *text is set to non-zero
+ * when results are ranked: SRCH_RANK_TEXT when the query has a text part
+ * that weighs results, SRCH_RANK_THEME when a theme: filter at the top
+ * level adds the passages' theme strength to the weight. */
+#define SRCH_RANK_TEXT 1
+#define SRCH_RANK_THEME 2
 int srch_compile(srch_db *db, const qp_node *root, const char *doctype,
                  xc_query **out, int *text, hl_terms *hl, srch_error *err);
 
@@ -60,9 +66,12 @@ int srch_make_snippet(srch_db *db, const char *text, size_t len,
 srch_report *srch_report_parse(const char *data, size_t len);
 /* The report id and passage index of a passage document. */
 int srch_passage_locate(xc_doc *doc, char rid[13], unsigned *index);
-/* Fill a hit's passage, section, page and index from its document. */
-int srch_passage_fill(srch_hit *h, xc_doc *doc, const srch_report *r,
-                      unsigned index);
+/* Fill a hit's passage, section, page, index, themes and polarity from its
+ * document. */
+int srch_passage_fill(srch_db *db, srch_hit *h, xc_doc *doc,
+                      const srch_report *r, unsigned index);
+/* Free what a hit owns (not the hit). */
+void srch_hit_clear(srch_hit *h);
 /* Fetch the report record of a report id (NULL if absent). */
 srch_report *srch_report_load(srch_db *db, const char *rid);
 

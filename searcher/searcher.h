@@ -45,6 +45,11 @@ typedef struct srch_span {
     size_t start, end; /* byte offsets into the snippet */
 } srch_span;
 
+typedef struct srch_hit_theme {
+    char *id;      /* theme id ("prevent") */
+    double score;  /* the passage's strength on it (doc/THEMES.md) */
+} srch_hit_theme;
+
 typedef struct srch_hit {
     unsigned rank;          /* 1-based over the whole result list */
     double score;           /* BM25 (0 for filter-only searches) */
@@ -57,6 +62,10 @@ typedef struct srch_hit {
     unsigned passage_index; /* 0-based within the report */
     unsigned collapsed;     /* --by-report: other matching passages */
     const srch_report *report; /* owned by the results */
+    srch_hit_theme *themes; /* the themes the passage is about, strongest
+                               first */
+    size_t n_themes;
+    const char *polarity;   /* "weakness", "strength", "neutral" (static) */
 } srch_hit;
 
 typedef struct srch_facet_value {
@@ -65,7 +74,8 @@ typedef struct srch_facet_value {
 } srch_facet_value;
 
 typedef struct srch_facet {
-    const char *field; /* "grade", "kind", "type", "year" (static) */
+    const char *field; /* "grade", "kind", "type", "year", "theme",
+                          "polarity" (static) */
     srch_facet_value *values;
     size_t n_values;
 } srch_facet;
@@ -82,7 +92,8 @@ typedef struct srch_options {
     unsigned limit;     /* results to return (default 10 when 0) */
     int by_report;      /* keep the best passage of each report */
     srch_sort sort;
-    int facets;         /* count grade/kind/type/year over the whole match */
+    int facets;         /* count grade/kind/type/year/theme/polarity over
+                           the whole match */
     unsigned snippet_words; /* window size (default 36 when 0) */
 } srch_options;
 

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
@@ -62,12 +63,73 @@ struct xc_query {
     Xapian::Query q;
 };
 
+/* Counts each of the sep-separated values of a slot, per document. */
+class MultiValueCountSpy : public Xapian::MatchSpy {
+  public:
+    MultiValueCountSpy(Xapian::valueno s, char c) : slot(s), sep(c) {}
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        const std::string v = doc.get_value(slot);
+        size_t start = 0;
+        while (start < v.size()) {
+            size_t end = v.find(sep, start);
+            if (end == std::string::npos)
+                end = v.size();
+            if (end > start)
+                counts[v.substr(start, end - start)]++;
+            start = end + 1;
+        }
+    }
+    std::map<std::string, uint32_t> counts;
+
+  private:
+    Xapian::valueno slot;
+    char sep;
+};
+
+/* Hands each matched document's values to a C callback. The callback is C
+ * and cannot throw; it runs inside Xapian's match, so it must not re-enter
+ * this API (documented on xc_enquire_set_visitor). */
+class VisitorSpy : public Xapian::MatchSpy {
+  public:
+    VisitorSpy(const std::vector<Xapian::valueno> &s, xc_visit_fn f, void *c)
+        : slots(s), fn(f), ctx(c), vals(s.size()), ptrs(s.size()),
+          lens(s.size())
+    {
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        for (size_t i = 0; i < slots.size(); i++) {
+            vals[i] = doc.get_value(slots[i]);
+            ptrs[i] = vals[i].c_str();
+            lens[i] = vals[i].size();
+        }
+        fn(ctx, doc.get_docid(), ptrs.data(), lens.data());
+    }
+
+  private:
+    std::vector<Xapian::valueno> slots;
+    xc_visit_fn fn;
+    void *ctx;
+    std::vector<std::string> vals;
+    std::vector<const char *> ptrs;
+    std::vector<size_t> lens;
+};
+
+struct facet_spec {
+    Xapian::valueno slot;
+    char sep; /* 0: one value per document */
+};
+
 struct xc_enquire {
     Xapian::Enquire enq;
-    std::vector<Xapian::valueno> facet_slots;
+    std::vector<facet_spec> facet_slots;
     /* The enquire holds raw pointers to these; the destructor clears it of
      * them before they go. */
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    std::vector<std::unique_ptr<Xapian::MatchSpy>> spies;
+    std::vector<Xapian::valueno> visit_slots;
+    xc_visit_fn visit_fn = nullptr;
+    void *visit_ctx = nullptr;
 
     explicit xc_enquire(const Xapian::Database &d) : enq(d) {}
     ~xc_enquire() { try { enq.clear_matchspies(); } catch (...) {} }
@@ -911,6 +973,19 @@ XC_EXPORT int xc_query_scale_weight(xc_query *q, double factor,
     }
 }
 
+XC_EXPORT int xc_query_value_weight(unsigned slot, xc_query **out)
+{
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        /* The query owns the source once released to it. */
+        auto *src = new Xapian::ValueWeightPostingSource(slot);
+        return new_query(Xapian::Query(src->release()), out);
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
 XC_EXPORT int xc_query_match_all(xc_query **out)
 {
     CHECK_ARG(out);
@@ -1044,7 +1119,7 @@ XC_EXPORT int xc_enquire_set_sort_by_value(xc_enquire *enq, int slot,
     }
 }
 
-XC_EXPORT int xc_enquire_add_facet(xc_enquire *enq, unsigned slot)
+static int add_facet(xc_enquire *enq, unsigned slot, char sep)
 {
     CHECK_ARG(enq);
     if (enq->facet_slots.size() >= XC_MAX_FACETS) {
@@ -1055,7 +1130,36 @@ XC_EXPORT int xc_enquire_add_facet(xc_enquire *enq, unsigned slot)
     if (slot == Xapian::BAD_VALUENO)
         return fail(XC_ERR_INVALID, "xc_enquire_add_facet: invalid slot");
     try {
-        enq->facet_slots.push_back(slot);
+        enq->facet_slots.push_back(facet_spec{slot, sep});
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_enquire_add_facet(xc_enquire *enq, unsigned slot)
+{
+    return add_facet(enq, slot, 0);
+}
+
+XC_EXPORT int xc_enquire_add_facet_multi(xc_enquire *enq, unsigned slot,
+                                         char sep)
+{
+    if (sep == 0)
+        return fail(XC_ERR_INVALID, "xc_enquire_add_facet_multi: no separator");
+    return add_facet(enq, slot, sep);
+}
+
+XC_EXPORT int xc_enquire_set_visitor(xc_enquire *enq, const unsigned *slots,
+                                     size_t n, xc_visit_fn fn, void *ctx)
+{
+    CHECK_ARG(enq);
+    if (fn != nullptr && (n > 8 || (n > 0 && slots == nullptr)))
+        return fail(XC_ERR_INVALID, "xc_enquire_set_visitor: 0 to 8 slots");
+    try {
+        enq->visit_slots.assign(slots, slots + (fn ? n : 0));
+        enq->visit_fn = fn;
+        enq->visit_ctx = ctx;
         return XC_OK;
     } catch (...) {
         return map_current_exception();
@@ -1075,22 +1179,39 @@ XC_EXPORT int xc_enquire_get_mset(xc_enquire *enq, uint32_t first,
          * each mset's facets describe its own match. */
         enq->enq.clear_matchspies();
         enq->spies.clear();
-        enq->spies.reserve(enq->facet_slots.size());
-        for (Xapian::valueno slot : enq->facet_slots)
-            enq->spies.emplace_back(new Xapian::ValueCountMatchSpy(slot));
+        enq->spies.reserve(enq->facet_slots.size() + 1);
+        for (const facet_spec &f : enq->facet_slots) {
+            if (f.sep)
+                enq->spies.emplace_back(new MultiValueCountSpy(f.slot, f.sep));
+            else
+                enq->spies.emplace_back(new Xapian::ValueCountMatchSpy(f.slot));
+        }
+        if (enq->visit_fn)
+            enq->spies.emplace_back(new VisitorSpy(enq->visit_slots,
+                                                   enq->visit_fn,
+                                                   enq->visit_ctx));
         for (const auto &spy : enq->spies)
             enq->enq.add_matchspy(spy.get());
 
         h = new xc_mset();
         h->mset = enq->enq.get_mset(first, max, check_at_least);
 
-        h->facets.resize(enq->spies.size());
-        for (size_t i = 0; i < enq->spies.size(); i++) {
-            const Xapian::ValueCountMatchSpy &spy = *enq->spies[i];
+        h->facets.resize(enq->facet_slots.size());
+        for (size_t i = 0; i < enq->facet_slots.size(); i++) {
             facet_counts &fc = h->facets[i];
-            for (Xapian::TermIterator v = spy.values_begin();
-                 v != spy.values_end(); ++v)
-                fc.emplace_back(*v, clamp32(v.get_termfreq()));
+            if (enq->facet_slots[i].sep) {
+                const auto &spy =
+                    static_cast<const MultiValueCountSpy &>(*enq->spies[i]);
+                for (const auto &kv : spy.counts)
+                    fc.emplace_back(kv.first, kv.second);
+            } else {
+                const auto &spy =
+                    static_cast<const Xapian::ValueCountMatchSpy &>(
+                        *enq->spies[i]);
+                for (Xapian::TermIterator v = spy.values_begin();
+                     v != spy.values_end(); ++v)
+                    fc.emplace_back(*v, clamp32(v.get_termfreq()));
+            }
             std::stable_sort(fc.begin(), fc.end(),
                              [](const facet_counts::value_type &a,
                                 const facet_counts::value_type &b) {
@@ -1266,5 +1387,98 @@ XC_EXPORT int xc_stemmer_stem(xc_stemmer *st, const char *word, size_t len,
         return XC_OK;
     } catch (...) {
         return map_current_exception();
+    }
+}
+
+/* ---------- expansion, numbers ---------- */
+
+namespace {
+class FirstCharDecider : public Xapian::ExpandDecider {
+  public:
+    explicit FirstCharDecider(const char *c) : chars(c ? c : "") {}
+    bool operator()(const std::string &term) const override
+    {
+        return !term.empty() && chars.find(term[0]) != std::string::npos;
+    }
+
+  private:
+    std::string chars;
+};
+} // namespace
+
+XC_EXPORT int xc_db_expand(xc_db *db, const uint32_t *docids,
+                           size_t n_docids, uint32_t max_terms,
+                           const char *first_chars, xc_expand_term **out,
+                           size_t *n_out)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(out);
+    CHECK_ARG(n_out);
+    *out = nullptr;
+    *n_out = 0;
+    if (n_docids > 0 && docids == nullptr)
+        return fail(XC_ERR_INVALID, "xc_db_expand: docids is NULL");
+    xc_expand_term *terms = nullptr;
+    size_t n = 0;
+    try {
+        Xapian::Enquire enq(*db->db);
+        Xapian::RSet rset;
+        for (size_t i = 0; i < n_docids; i++)
+            rset.add_document(docids[i]);
+        FirstCharDecider decider(first_chars);
+        Xapian::ESet eset = enq.get_eset(max_terms, rset, &decider);
+        terms = static_cast<xc_expand_term *>(
+            calloc(eset.size() ? eset.size() : 1, sizeof *terms));
+        if (terms == nullptr)
+            throw std::bad_alloc();
+        for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+            const std::string t = *it;
+            terms[n].term = static_cast<char *>(malloc(t.size() + 1));
+            if (terms[n].term == nullptr)
+                throw std::bad_alloc();
+            memcpy(terms[n].term, t.c_str(), t.size() + 1);
+            terms[n].weight = it.get_weight();
+            n++;
+        }
+        *out = terms;
+        *n_out = n;
+        return XC_OK;
+    } catch (...) {
+        xc_expand_free(terms, n);
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT void xc_expand_free(xc_expand_term *terms, size_t n)
+{
+    if (terms == nullptr)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(terms[i].term);
+    free(terms);
+}
+
+XC_EXPORT size_t xc_sortable_serialise(double value, char buf[16])
+{
+    try {
+        const std::string s = Xapian::sortable_serialise(value);
+        size_t n = s.size() < 16 ? s.size() : 16;
+        memcpy(buf, s.data(), n);
+        return n;
+    } catch (...) {
+        map_current_exception();
+        return 0;
+    }
+}
+
+XC_EXPORT double xc_sortable_unserialise(const char *value, size_t len)
+{
+    if (value == nullptr)
+        return 0;
+    try {
+        return Xapian::sortable_unserialise(std::string(value, len));
+    } catch (...) {
+        map_current_exception();
+        return 0;
     }
 }

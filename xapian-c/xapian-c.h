@@ -185,6 +185,10 @@ int xc_query_wildcard(const char *prefix, uint32_t max_expansion,
 int xc_query_scale_weight(xc_query *q, double factor, xc_query **out);
 int xc_query_match_all(xc_query **out);
 int xc_query_match_nothing(xc_query **out);
+/* Every document with a value in `slot`, weighted by that value read as a
+ * number (stored with xc_sortable_serialise): ranks passages by a score
+ * computed at index time. Combine with OP_AND to add it to a text score. */
+int xc_query_value_weight(unsigned slot, xc_query **out);
 /* A readable description (Xapian's), malloc'd. */
 int xc_query_describe(const xc_query *q, char **out);
 void xc_query_free(xc_query *q);
@@ -229,6 +233,38 @@ int xc_mset_get_document(const xc_mset *mset, uint32_t i, xc_doc **out);
  * freed) and *count; 0 at the end; negative on error. */
 int xc_mset_facet(const xc_mset *mset, unsigned spy, size_t idx,
                   const char **value, size_t *len, uint32_t *count);
+
+/* As xc_enquire_add_facet, for a slot holding several values joined by
+ * `sep` ("prevent,safeguarding"): each value is counted once per document. */
+int xc_enquire_add_facet_multi(xc_enquire *enq, unsigned slot, char sep);
+
+/* Called for every document the match looks at (with check_at_least set to
+ * the database size: every match), with the values of the chosen slots
+ * (values[i] is "" when unset; borrowed for the call). The callback must
+ * not call back into this API. One visitor per enquire; NULL fn removes
+ * it. At most 8 slots. */
+typedef void (*xc_visit_fn)(void *ctx, uint32_t docid,
+                            const char *const *values, const size_t *lens);
+int xc_enquire_set_visitor(xc_enquire *enq, const unsigned *slots, size_t n,
+                           xc_visit_fn fn, void *ctx);
+
+/* Query expansion: the terms that best tell documents `docids` apart from
+ * the rest of the database (Xapian's ESet), only terms starting with one
+ * of the characters of `first_chars` (e.g. "ZK"), best first. *out is an
+ * array of *n_out terms the caller frees with xc_expand_free. */
+typedef struct xc_expand_term {
+    char *term;
+    double weight;
+} xc_expand_term;
+int xc_db_expand(xc_db *db, const uint32_t *docids, size_t n_docids,
+                 uint32_t max_terms, const char *first_chars,
+                 xc_expand_term **out, size_t *n_out);
+void xc_expand_free(xc_expand_term *terms, size_t n);
+
+/* Numbers as strings that sort as the numbers do (for value slots). buf
+ * needs 16 bytes; returns the length. */
+size_t xc_sortable_serialise(double value, char buf[16]);
+double xc_sortable_unserialise(const char *value, size_t len);
 
 /* ---------- stemming ---------- */
 
