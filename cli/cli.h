@@ -31,11 +31,18 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv);
 int cmd_show(cli_ctx *ctx, int argc, char **argv);
 int cmd_reports(cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(cli_ctx *ctx, int argc, char **argv);
+int cmd_themes(cli_ctx *ctx, int argc, char **argv);
+int cmd_weaknesses(cli_ctx *ctx, int argc, char **argv);
+int cmd_strengths(cli_ctx *ctx, int argc, char **argv);
+int cmd_distinctive(cli_ctx *ctx, int argc, char **argv);
 
 extern const char cli_help_index[];
 extern const char cli_help_search[];
 extern const char cli_help_show[];
 extern const char cli_help_reports[];
 extern const char cli_help_stats[];
+extern const char cli_help_themes[];
+extern const char cli_help_weaknesses[];
+extern const char cli_help_distinctive[];
 
 #endif /* INSEARCH_CLI_H */

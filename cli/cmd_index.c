@@ -10,9 +10,11 @@
 
 #include "cli/cli.h"
 #include "indexer/indexer.h"
+#include "themes/themes.h"
 
 const char cli_help_index[] =
-    "usage: insearch index [--db DIR] [--prune] [--quiet] [--json] PATH...\n"
+    "usage: insearch index [--db DIR] [--themes FILE] [--prune] [--quiet]\n"
+    "                      [--json] PATH...\n"
     "\n"
     "Index report files (.txt, .md, any of them gzip-compressed) and\n"
     "folders, recursively (hidden files and folders are skipped; in folders\n"
@@ -27,6 +29,12 @@ const char cli_help_index[] =
     "\n"
     "  --db DIR   the index folder (default: $INSEARCH_DB, else\n"
     "             $XDG_DATA_HOME/insearch)\n"
+    "  --themes FILE  score passages with this theme taxonomy instead of\n"
+    "             the built-in one (copy it from 'insearch themes --export'\n"
+    "             or the installed default.themes, then edit; the format is\n"
+    "             in its header). Also $INSEARCH_THEMES. An index keeps the\n"
+    "             taxonomy it was built with: later runs need not repeat\n"
+    "             it, and a different one needs a new index.\n"
     "  --prune    drop reports whose source file no longer exists\n"
     "  --quiet    no progress bar and no summary (errors still shown)\n"
     "  --json     print the summary as JSON on stdout\n";
@@ -108,12 +116,16 @@ static int ui_should_stop(void *vctx)
 int cmd_index(cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"themes", required_argument, NULL, 't'},
                                          {"prune", no_argument, NULL, 'p'},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int prune = 0, quiet = 0, c;
+    const char *themes_path = getenv("INSEARCH_THEMES");
+    if (themes_path && !*themes_path)
+        themes_path = NULL;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -122,6 +134,7 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
             free(ctx->db_path);
             ctx->db_path = str_dup(optarg);
             break;
+        case 't': themes_path = optarg; break;
         case 'p': prune = 1; break;
         case 'q': quiet = 1; break;
         case 'j': ctx->json = 1; break;
@@ -148,13 +161,29 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
     idx_callbacks cb = {ui_error, ui_progress, ui_should_stop, &ui};
     idx_indexer *ix = NULL;
     char *err = NULL;
-    int rc = idx_open(db, &cb, &ix, &err);
+    idx_options iopt = IDX_OPTIONS_INIT;
+    thm_set *themes = NULL;
+    if (themes_path) {
+        /* Parsed here too, so that a bad file is reported before anything
+         * is opened. */
+        if (thm_set_load(themes_path, &themes, &err) != THM_OK) {
+            int r = cli_error("index", "%s", err ? err : themes_path);
+            free(err);
+            return r;
+        }
+        iopt.themes_text = thm_set_text(themes);
+        iopt.themes_source = themes_path;
+    }
+    int rc = idx_open_with(db, &cb, &iopt, &ix, &err);
     if (rc != IDX_OK) {
         int r = cli_error("index", "%s", err ? err : "cannot open the index");
         free(err);
         buf_free(&ui.errors_json);
+        thm_set_free(themes);
         return r;
     }
+    thm_set_free(themes); /* the indexer has its own copy */
+    themes = NULL;
     int fatal = 0, stopped = 0;
     for (int i = optind; i < argc && !fatal && !stopped; i++) {
         rc = idx_add_path(ix, argv[i], &err);

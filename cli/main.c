@@ -29,6 +29,11 @@ static const char *const usage_text =
     "  show ID|URN|FILE    a report's metadata and passages\n"
     "  reports [FILTERS]   list indexed reports (grade:, type:, year: ...)\n"
     "  stats               counts: reports, passages, terms, size\n"
+    "  themes              the themes passages are scored on, with counts\n"
+    "  weaknesses [QUERY]  the most common weaknesses across reports, by\n"
+    "                      theme (strengths: the same for strengths)\n"
+    "  distinctive QUERY   words and phrases that set a group of reports\n"
+    "                      apart (e.g. grade:inadequate)\n"
     "  help [COMMAND]      help, e.g. 'insearch help search' for the query "
     "language\n"
     "  version             print the version\n"
@@ -95,6 +100,10 @@ static const cli_command commands[] = {
     {"show", cmd_show, cli_help_show},
     {"reports", cmd_reports, cli_help_reports},
     {"stats", cmd_stats, cli_help_stats},
+    {"themes", cmd_themes, cli_help_themes},
+    {"weaknesses", cmd_weaknesses, cli_help_weaknesses},
+    {"strengths", cmd_strengths, cli_help_weaknesses},
+    {"distinctive", cmd_distinctive, cli_help_distinctive},
     {"help", cmd_help, NULL},
     {"version", cmd_version, NULL},
     {NULL, NULL, NULL}};

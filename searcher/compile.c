@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "indexer/terms.h"
 #include "searcher/searcher-private.h"
@@ -340,6 +341,8 @@ static const char *grade_alias(const char *v)
     return v;
 }
 
+static xc_query *level_filter(const qp_node *n, srch_error *err);
+
 static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
 {
     const char *f = n->field;
@@ -422,6 +425,8 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
         free(slug);
         return q;
     }
+    if (strcmp(f, "level") == 0)
+        return level_filter(n, err);
     if (strcmp(f, "polarity") == 0) {
         int pol = thm_polarity_from_name(v);
         if (pol < 0) {
@@ -437,6 +442,69 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
     srch_set_error(err, SRCH_ERR_QUERY, "unknown filter '%s:' at column %zu",
                    f, n->pos + 1);
     return NULL;
+}
+
+/* Grades of every framework on one scale, so that "the inadequate
+ * providers" can be asked of 20 years of reports (doc/THEMES.md explains
+ * each choice): 1 outstanding, 2 good, 3 requires improvement, 4
+ * inadequate. Satisfactory became requires improvement in 2012; the 2025
+ * report cards' expected standard is the new baseline of a good provider
+ * and needs attention its "not yet"; a monitoring visit's progress
+ * judgement stands for where the provider is heading. */
+static const struct { const char *slug; int level; } grade_levels[] = {
+    {"outstanding", 1}, {"exceptional", 1},
+    {"good", 2}, {"strong-standard", 2}, {"expected-standard", 2},
+    {"significant-progress", 2},
+    {"requires-improvement", 3}, {"satisfactory", 3},
+    {"needs-attention", 3}, {"reasonable-progress", 3},
+    {"inadequate", 4}, {"unsatisfactory", 4}, {"very-weak", 4},
+    {"urgent-improvement", 4}, {"insufficient-progress", 4},
+};
+
+static int level_of_word(const char *w, size_t n)
+{
+    static const struct { const char *w; int level; } names[] = {
+        {"1", 1}, {"2", 2}, {"3", 3}, {"4", 4}, {"outstanding", 1},
+        {"good", 2}, {"requires-improvement", 3}, {"ri", 3},
+        {"inadequate", 4}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i].w) == n && strncasecmp(names[i].w, w, n) == 0)
+            return names[i].level;
+    return 0;
+}
+
+/* level:4, level:3..4, level:..2, level:inadequate */
+static xc_query *level_filter(const qp_node *n, srch_error *err)
+{
+    const char *v = n->text ? n->text : "";
+    char *slug = str_slugify(v);
+    if (!slug)
+        return NULL;
+    int lo = 0, hi = 0;
+    const char *dots = strstr(v, "..");
+    if (dots) {
+        lo = dots == v ? 1 : level_of_word(v, (size_t)(dots - v));
+        hi = dots[2] ? level_of_word(dots + 2, strlen(dots + 2)) : 4;
+    } else {
+        lo = hi = level_of_word(slug, strlen(slug));
+    }
+    free(slug);
+    if (lo == 0 || hi == 0 || lo > hi) {
+        err->column = n->pos + 1;
+        srch_set_error(err, SRCH_ERR_QUERY,
+                       "level: takes 1 to 4 (outstanding, good, "
+                       "requires-improvement, inadequate) or a range such as "
+                       "3..4, not '%s' (column %zu)", v, n->pos + 1);
+        return NULL;
+    }
+    xc_query *subs[sizeof grade_levels / sizeof grade_levels[0]];
+    size_t ns = 0;
+    for (size_t i = 0; i < sizeof grade_levels / sizeof grade_levels[0]; i++)
+        if (grade_levels[i].level >= lo && grade_levels[i].level <= hi)
+            subs[ns++] = term_query(TERM_GRADE, grade_levels[i].slug, 0);
+    xc_query *q = combine(XC_OP_OR, subs, ns, 0);
+    free_queries(subs, ns);
+    return q;
 }
 
 /* The theme a top-level `theme:` filter names, to rank by (-1: none). */

@@ -31,7 +31,7 @@
 
 static const char *const filter_fields[] = {
     "provider", "urn", "type", "kind", "grade", "year", "date", "section",
-    "theme", "polarity",
+    "theme", "polarity", "level",
 };
 #define N_FILTER_FIELDS (sizeof filter_fields / sizeof filter_fields[0])
 #define FIELD_URN 1
@@ -359,7 +359,7 @@ static int lex_word(parser *p, token *t, size_t i, size_t j)
             if (f < 0) {
                 fail(p, b, "unknown filter '%s:' at column %zu (known: "
                      "provider, urn, type, kind, grade, year, date, section,"
-                     " theme, polarity; quote it to search for the text)",
+                     " theme, polarity, level; quote it to search for the text)",
                      excerpt(p, b, k - b, ex, sizeof ex), column_at(p, b));
                 return -1;
             }

@@ -36,6 +36,8 @@
  *     type:independent-learning-provider
  *     kind:monitoring             grade:good   section:"leadership and management"
  *     theme:prevent   polarity:weakness (or strength, neutral)
+ *     level:4  level:3..4  level:inadequate  (grades of every framework on
+ *                           one 1-4 scale: searcher/compile.c)
  *     year:2019   year:2019..2021   year:2019..   year:..2021
  *     date:2019-05-01   date:2019-05   date:2019..2021
  *     date:2019-01-01..2021-12-31   date:2019-05..   date:..2020-12-31
@@ -90,7 +92,8 @@ typedef struct qp_node {
     qp_kind kind;
     char *text;     /* leaves; NULL for operators */
     char *field;    /* QP_FILTER: "provider", "urn", "type", "kind", "grade",
-                     * "year", "date", "section", "theme" or "polarity" */
+                     * "year", "date", "section", "theme", "polarity" or
+                     * "level" */
     /* QP_FILTER on year/date: the inclusive range, normalised ("2019" for
      * years, "2019-01-01" for dates); NULL for an open end. A single value
      * gives lo == hi (`date:2019` is 2019-01-01..2019-12-31). NULL for the

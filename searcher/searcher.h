@@ -158,4 +158,105 @@ int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,
 
 void srch_report_free(srch_report *r);
 
+/* ---- themes (searcher/aggregate.c) ---- */
+
+/* `themes`: the taxonomy the index was scored with, with exact counts. */
+typedef struct srch_theme_info {
+    char *id, *name, *description;
+    uint32_t passages;          /* passages about the theme */
+    uint32_t reports;           /* documents with such a passage */
+    uint32_t weakness_reports;  /* ... with a weakness passage about it */
+    uint32_t strength_reports;  /* ... with a strength passage about it */
+} srch_theme_info;
+
+typedef struct srch_theme_list {
+    srch_theme_info *themes;    /* in taxonomy order */
+    size_t n;
+} srch_theme_list;
+
+int srch_themes(srch_db *db, srch_theme_list **out, srch_error *err);
+/* The taxonomy's text as the index stores it (borrowed; NULL for an index
+ * with nothing in it yet). */
+const char *srch_themes_text(srch_db *db);
+void srch_theme_list_free(srch_theme_list *l);
+
+/* `weaknesses` / `strengths`: over the reports the query picks (filters
+ * and/or text; empty: every report), the themes by how many reports have
+ * a passage of that polarity about them. */
+typedef struct srch_agg_options {
+    const char *query;
+    int polarity;          /* THM_WEAKNESS (1, default) or THM_STRENGTH (2) */
+    unsigned examples;     /* typical passages per theme (default 3, max 10) */
+    unsigned min_reports;  /* leave out themes with fewer reports */
+} srch_agg_options;
+
+typedef struct srch_year_count {
+    char year[5];
+    uint32_t reports;      /* reports of that year with it (for a theme) */
+    uint32_t matching;     /* reports of that year the query picks */
+} srch_year_count;
+
+typedef struct srch_agg_theme {
+    char *id, *name;
+    uint32_t reports;      /* matching reports with such a passage */
+    double share;          /* reports / reports matching */
+    srch_year_count *by_year; /* every year of the match, ascending */
+    size_t n_years;
+    srch_hit *examples;    /* typical passages, one per report (no
+                              snippets; `passage` is the whole text) */
+    size_t n_examples;
+} srch_agg_theme;
+
+typedef struct srch_aggregate {
+    const char *polarity;      /* "weakness" or "strength" (static) */
+    uint32_t reports_matching; /* reports with a passage the query picks */
+    uint32_t passages_matching;
+    srch_year_count *years;    /* matching reports per year, ascending */
+    size_t n_years;
+    srch_agg_theme *themes;    /* most reports first */
+    size_t n_themes;
+    srch_report **reports;     /* owned: what examples point to */
+    size_t n_reports;
+} srch_aggregate;
+
+int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
+                       srch_aggregate **out, srch_error *err);
+void srch_aggregate_free(srch_aggregate *a);
+
+/* ---- distinctive (searcher/distinctive.c) ---- */
+
+typedef struct srch_phrase {
+    char *text;            /* a surface form, lower case ("staff turnover") */
+    uint32_t passages;     /* sampled group passages that use it */
+    uint32_t reports;      /* distinct reports among those */
+    double group_share;    /* passages / sampled group passages */
+    double other_share;    /* share among the sampled other passages */
+    double score;          /* signed log-likelihood ratio (G2), > 0 */
+    srch_hit *examples;    /* up to 2 passages from different reports,
+                              full text in `passage`, snippet NULL */
+    size_t n_examples;
+} srch_phrase;
+
+typedef struct srch_distinctive {
+    uint32_t group_passages;   /* passages matching the query */
+    uint32_t group_reports;    /* reports they come from */
+    uint32_t sampled_group, sampled_other;
+    srch_phrase *phrases;      /* best first */
+    size_t n_phrases;
+    srch_report **reports;     /* owned: what examples[].report points to */
+    size_t n_reports;
+} srch_distinctive;
+
+typedef struct srch_distinctive_options {
+    const char *query;   /* the query language (filters and/or text) */
+    unsigned limit;      /* phrases to return (default 20 when 0) */
+    unsigned sample;     /* passages sampled from each side (default 4000) */
+} srch_distinctive_options;
+
+/* `distinctive`: the words and phrases over-represented in the passages
+ * the query picks against the rest of the index (doc/THEMES.md). */
+int srch_get_distinctive(srch_db *db, const srch_distinctive_options *opt,
+                         srch_distinctive **out, srch_error *err);
+void srch_distinctive_free(srch_distinctive *d);
+
 #endif /* INSEARCH_SEARCHER_H */

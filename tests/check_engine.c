@@ -428,6 +428,171 @@ START_TEST(test_reindex_unchanged_changed_pruned)
 }
 END_TEST
 
+
+/* --- themes --- */
+
+static int hit_has_theme(const srch_hit *h, const char *id)
+{
+    for (size_t i = 0; i < h->n_themes; i++)
+        if (strcmp(h->themes[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+START_TEST(test_theme_filter_ranks_by_strength)
+{
+    srch_results *r = search("theme:prevent", 0);
+    /* Ashcombe's Prevent passage and Brindle's safeguarding one; never
+     * the passage with "prevented ... prevent the delays" */
+    ck_assert_uint_eq(r->n_hits, 2);
+    ck_assert(!hits_contain(r, "prevented"));
+    for (size_t i = 0; i < r->n_hits; i++) {
+        ck_assert(hit_has_theme(&r->hits[i], "prevent"));
+        ck_assert(r->hits[i].score > 0);
+    }
+    /* the passage all about the duty outranks the one that mentions it */
+    ck_assert_ptr_nonnull(strstr(r->hits[0].passage, "radicalisation"));
+    ck_assert(r->hits[0].score > r->hits[1].score);
+    /* each hit's theme list is strongest first */
+    for (size_t i = 0; i < r->n_hits; i++)
+        for (size_t k = 1; k < r->hits[i].n_themes; k++)
+            ck_assert(r->hits[i].themes[k - 1].score >=
+                      r->hits[i].themes[k].score);
+    srch_results_free(r);
+    /* text and theme: the text must match */
+    r = search("theme:prevent DBS", 0);
+    ck_assert_uint_eq(r->n_hits, 1);
+    ck_assert(hits_contain(r, "DBS checks"));
+    srch_results_free(r);
+    /* under OR the theme is only a filter */
+    r = search("theme:prevent OR theme:off-the-job", 0);
+    ck_assert_uint_ge(r->n_hits, 3);
+    srch_results_free(r);
+}
+END_TEST
+
+START_TEST(test_polarity_of_passages)
+{
+    srch_results *r = search("polarity:weakness", 0);
+    ck_assert(hits_contain(r, "Too many apprentices fall behind"));
+    for (size_t i = 0; i < r->n_hits; i++)
+        ck_assert_str_eq(r->hits[i].polarity, "weakness");
+    srch_results_free(r);
+    r = search("polarity:strength", 0);
+    ck_assert(hits_contain(r, "develop their English and mathematics skills well"));
+    ck_assert(!hits_contain(r, "Too many apprentices fall behind"));
+    srch_results_free(r);
+}
+END_TEST
+
+START_TEST(test_theme_and_polarity_facets)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_options opt = SRCH_OPTIONS_INIT;
+    opt.query = "safeguarding OR apprentices OR learners";
+    opt.facets = 1;
+    srch_results *res = NULL;
+    ck_assert_int_eq(srch_search(db, &opt, &res, &err), SRCH_OK);
+    int saw_theme = 0, saw_pol = 0;
+    for (size_t f = 0; f < res->n_facets; f++) {
+        const srch_facet *fc = &res->facets[f];
+        if (strcmp(fc->field, "theme") == 0) {
+            /* each theme's count equals a search for it */
+            for (size_t j = 0; j < fc->n_values; j++) {
+                char q[256];
+                snprintf(q, sizeof q, "(%s) theme:%s", opt.query,
+                         fc->values[j].value);
+                srch_results *t = search(q, 0);
+                ck_assert_uint_eq(t->total, fc->values[j].count);
+                srch_results_free(t);
+                saw_theme = 1;
+            }
+        }
+        if (strcmp(fc->field, "polarity") == 0)
+            saw_pol = fc->n_values > 0;
+    }
+    ck_assert(saw_theme && saw_pol);
+    srch_results_free(res);
+    srch_close(db);
+}
+END_TEST
+
+START_TEST(test_weaknesses_counts_match_searches)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_agg_options ao = {NULL, 1 /* weakness */, 2, 0};
+    srch_aggregate *a = NULL;
+    ck_assert_int_eq(srch_aggregate_run(db, &ao, &a, &err), SRCH_OK);
+    ck_assert_str_eq(a->polarity, "weakness");
+    ck_assert_uint_eq(a->reports_matching, 2);
+    ck_assert_uint_ge(a->n_themes, 1);
+    for (size_t i = 0; i < a->n_themes; i++) {
+        const srch_agg_theme *t = &a->themes[i];
+        /* an independent count: distinct reports among the weakness
+         * passages about the theme */
+        char q[128];
+        snprintf(q, sizeof q, "theme:%s polarity:weakness", t->id);
+        srch_results *r = search(q, 1);
+        ck_assert_uint_eq(t->reports, r->n_hits);
+        srch_results_free(r);
+        ck_assert(t->share > 0 && t->share <= 1.0);
+        ck_assert_double_eq_tol(t->share, (double)t->reports / 2, 1e-9);
+        uint32_t sum = 0;
+        for (size_t y = 0; y < t->n_years; y++)
+            sum += t->by_year[y].reports;
+        ck_assert_uint_eq(sum, t->reports);
+        ck_assert_uint_ge(t->n_examples, 1);
+        for (size_t k = 0; k < t->n_examples; k++) {
+            ck_assert_str_eq(t->examples[k].polarity, "weakness");
+            ck_assert(hit_has_theme(&t->examples[k], t->id));
+            ck_assert_ptr_nonnull(t->examples[k].report);
+        }
+        if (i > 0)
+            ck_assert_uint_ge(a->themes[i - 1].reports, t->reports);
+    }
+    /* years: one report each in 2019 and 2024 */
+    ck_assert_uint_eq(a->n_years, 2);
+    ck_assert_str_eq(a->years[0].year, "2019");
+    ck_assert_str_eq(a->years[1].year, "2024");
+    srch_aggregate_free(a);
+    /* a filter narrows the reports */
+    ao.query = "grade:good";
+    ck_assert_int_eq(srch_aggregate_run(db, &ao, &a, &err), SRCH_OK);
+    ck_assert_uint_eq(a->reports_matching, 1);
+    srch_aggregate_free(a);
+    ao.query = "grade:";
+    ck_assert_int_eq(srch_aggregate_run(db, &ao, &a, &err), SRCH_ERR_QUERY);
+    srch_close(db);
+}
+END_TEST
+
+START_TEST(test_themes_list_counts)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_theme_list *l = NULL;
+    ck_assert_int_eq(srch_themes(db, &l, &err), SRCH_OK);
+    ck_assert_uint_ge(l->n, 24);
+    int found = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->themes[i].id, "prevent") != 0)
+            continue;
+        found = 1;
+        ck_assert_uint_eq(l->themes[i].passages, 2);
+        ck_assert_uint_eq(l->themes[i].reports, 2);
+    }
+    ck_assert(found);
+    ck_assert_ptr_nonnull(srch_themes_text(db));
+    srch_theme_list_free(l);
+    srch_close(db);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -444,6 +609,11 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_bad_query_and_no_match);
     tcase_add_test(tc, test_show_reports_stats);
     tcase_add_test(tc, test_reindex_unchanged_changed_pruned);
+    tcase_add_test(tc, test_theme_filter_ranks_by_strength);
+    tcase_add_test(tc, test_polarity_of_passages);
+    tcase_add_test(tc, test_theme_and_polarity_facets);
+    tcase_add_test(tc, test_weaknesses_counts_match_searches);
+    tcase_add_test(tc, test_themes_list_counts);
     suite_add_tcase(s, tc);
     return s;
 }

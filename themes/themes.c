@@ -29,11 +29,12 @@
 #define THM_MAX_CUES 100000u
 #define THM_MAX_TOKENS 20000u /* a passage is capped well below this */
 
-enum elem_kind { EL_EXACT, EL_PREFIX, EL_GAP };
+enum elem_kind { EL_EXACT, EL_PREFIX, EL_GAP, EL_WORD };
 
 typedef struct cue_elem {
     unsigned char kind;
-    char *s;        /* EXACT: the term key; PREFIX: folded letters */
+    char *s;        /* EXACT: the term key; PREFIX: folded letters; WORD:
+                       the folded word ("=weaknesses": not its stem) */
     size_t len;
 } cue_elem;
 
@@ -66,7 +67,8 @@ struct thm_set {
     size_t *heads;   /* n_buckets, SIZE_MAX = empty */
     size_t *next;    /* per cue */
     size_t n_buckets;
-    size_t *prefix_cues; /* cues whose first element is a prefix */
+    size_t *prefix_cues; /* cues whose first element is a prefix or an
+                            exact word: scanned for every token */
     size_t n_prefix;
 };
 
@@ -182,6 +184,7 @@ typedef struct cue_word_ctx {
     parser *p;
     int rc;
     int prefix;          /* the word ended with '*': its last token is a prefix */
+    int exact;           /* the word began with '=': match words, not stems */
     size_t n_tokens, last;
 } cue_word_ctx;
 
@@ -199,6 +202,8 @@ static int cue_word_token(void *vctx, const stm_token *tok)
     c->last++;
     if (c->prefix && c->last == c->n_tokens) {
         c->rc = el_push(c->p, EL_PREFIX, tok->word, tok->word_len);
+    } else if (c->exact) {
+        c->rc = el_push(c->p, EL_WORD, tok->word, tok->word_len);
     } else {
         size_t n = token_key(tok, key, sizeof key);
         if (n == 0)
@@ -234,8 +239,15 @@ static int compile_phrase(parser *p, const char *s, size_t n)
                 return rc;
             continue;
         }
-        cue_word_ctx c = {p, 0, 0, 0, 0};
+        cue_word_ctx c = {p, 0, 0, 0, 0, 0};
         size_t wlen = wl;
+        if (s[st] == '=' && wl > 1) {
+            /* "=word": that word exactly, not every word of its stem */
+            c.exact = 1;
+            st++;
+            wl--;
+            wlen--;
+        }
         if (s[st + wl - 1] == '*') {
             c.prefix = 1;
             wlen--;
@@ -479,7 +491,7 @@ static int build_hash(thm_set *set)
     /* insert in reverse so chains list cues in file order */
     for (size_t k = set->n_cues; k-- > 0;) {
         cue *c = &set->cues[k];
-        if (c->el[0].kind == EL_PREFIX) {
+        if (c->el[0].kind != EL_EXACT) {
             set->next[k] = SIZE_MAX;
             continue;
         }
@@ -488,7 +500,7 @@ static int build_hash(thm_set *set)
         set->heads[b] = k;
     }
     for (size_t k = 0; k < set->n_cues; k++)
-        if (set->cues[k].el[0].kind == EL_PREFIX)
+        if (set->cues[k].el[0].kind != EL_EXACT)
             set->prefix_cues[set->n_prefix++] = k;
     return THM_OK;
 }
@@ -566,8 +578,11 @@ int thm_set_parse(const char *text, size_t len, const char *source,
                       "text before the first '[theme ID]' or '[polarity]'");
             continue;
         }
+        /* "key = value" starts with a letter; a cue starts with its
+         * weight (or "section"), and may hold "=word" */
         const char *eq = memchr(l, '=', n);
-        if (state == THEME && eq) {
+        if (state == THEME && eq && isalpha((unsigned char)l[0]) &&
+            !word_is(l, n, "section", &(size_t){0})) {
             const char *k = l, *v = eq + 1;
             size_t kn = (size_t)(eq - l), vn = n - kn - 1;
             trim(&k, &kn);
@@ -733,6 +748,7 @@ struct thm_scorer {
     tokseq text, section, lead;
     char *section_src, *lead_src; /* what section/lead hold (cache keys) */
     int text_is_lead_in;    /* the passage itself ends with ':' */
+    int text_is_question;   /* ... with '?' (a monitoring visit's theme) */
     double *raw, *score, *repeats;
     unsigned char *tagged;
     size_t *hits;           /* per cue: occurrences in the passage */
@@ -866,7 +882,7 @@ static int context_load(thm_scorer *sc, tokseq *q, char **src,
     return *src ? THM_OK : THM_ERR_NOMEM;
 }
 
-static int ends_with_colon(const char *s);
+static int ends_with_char(const char *s, char c);
 
 int thm_scorer_begin(thm_scorer *sc, const char *text,
                      const char *section_title, const char *lead_in,
@@ -875,7 +891,8 @@ int thm_scorer_begin(thm_scorer *sc, const char *text,
     if (err)
         *err = NULL;
     tokseq_reset(&sc->text);
-    sc->text_is_lead_in = text && ends_with_colon(text);
+    sc->text_is_lead_in = text && ends_with_char(text, ':');
+    sc->text_is_question = text && ends_with_char(text, '?');
     int rc = context_load(sc, &sc->section, &sc->section_src, section_title,
                           err);
     if (rc == THM_OK)
@@ -900,6 +917,9 @@ static int elem_matches(const tokseq *q, size_t i, const cue_elem *e)
     if (e->kind == EL_EXACT)
         return r->key_len == e->len &&
                memcmp(q->arena.data + r->key, e->s, e->len) == 0;
+    if (e->kind == EL_WORD)
+        return r->word_len == e->len &&
+               memcmp(q->arena.data + r->word, e->s, e->len) == 0;
     return r->word_len >= e->len &&
            memcmp(q->arena.data + r->word, e->s, e->len) == 0;
 }
@@ -1087,11 +1107,24 @@ int thm_scorer_finish(thm_scorer *sc, thm_result *out)
      * reader collecting weaknesses wants that passage. */
     double W = textW + leadW, S = textS + leadS;
     thm_polarity pol = THM_NEUTRAL;
-    if (sc->text_is_lead_in && sc->text.n <= 25) {
-        /* "Leaders should:" - its bullets carry the judgement */
+    if ((sc->text_is_lead_in && sc->text.n <= 25) ||
+        (sc->text_is_question && sc->text.n <= 40)) {
+        /* "Leaders should:" - its bullets carry the judgement; "What
+         * progress have leaders made...?" - a monitoring visit's theme,
+         * judged by what follows */
         pol = THM_NEUTRAL;
+    } else if ((leadW > 0 || leadS > 0) && m.prior != THM_WEAKNESS) {
+        /* A lead-in says more about its bullets than the heading above
+         * both ("What learners like" > "...would like to see improved:");
+         * but under "What does the provider need to do to improve?"
+         * everything is a weakness, "Develop ... to:" included */
+        pol = W >= 2 ? THM_WEAKNESS : S >= 2 ? THM_STRENGTH
+              : m.prior >= 0 && m.prior_weight > 0 ? (thm_polarity)m.prior
+                                                   : THM_NEUTRAL;
     } else if (m.prior == THM_WEAKNESS) {
-        pol = (S >= W + 4 && textW == 0) ? THM_STRENGTH : THM_WEAKNESS;
+        /* "Improve...", "Ensure that... is of high quality": under such a
+         * heading even praise words are what must be achieved */
+        pol = THM_WEAKNESS;
     } else if (m.prior == THM_STRENGTH) {
         pol = (textW >= 3 && textW > textS) ? THM_WEAKNESS : THM_STRENGTH;
     } else if (m.prior == THM_NEUTRAL && m.prior_weight > 0) {
@@ -1148,12 +1181,12 @@ static size_t count_words(const char *s)
     return w;
 }
 
-static int ends_with_colon(const char *s)
+static int ends_with_char(const char *s, char c)
 {
     size_t n = strlen(s);
     while (n && isspace((unsigned char)s[n - 1]))
         n--;
-    return n && s[n - 1] == ':';
+    return n && s[n - 1] == c;
 }
 
 long thm_lead_in(const char *const *texts, const size_t *sections, size_t i)
@@ -1163,7 +1196,7 @@ long thm_lead_in(const char *const *texts, const size_t *sections, size_t i)
         size_t j = i - back;
         if (sections[j] != sections[i])
             return -1;
-        if (ends_with_colon(texts[j]))
+        if (ends_with_char(texts[j], ':'))
             return count_words(texts[j]) <= 40 ? (long)j : -1;
         if (count_words(texts[j]) > 60)
             return -1;

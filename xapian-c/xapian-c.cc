@@ -104,7 +104,7 @@ class VisitorSpy : public Xapian::MatchSpy {
             ptrs[i] = vals[i].c_str();
             lens[i] = vals[i].size();
         }
-        fn(ctx, doc.get_docid(), ptrs.data(), lens.data());
+        fn(ctx, ptrs.data(), lens.data());
     }
 
   private:

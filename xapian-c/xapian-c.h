@@ -240,11 +240,13 @@ int xc_enquire_add_facet_multi(xc_enquire *enq, unsigned slot, char sep);
 
 /* Called for every document the match looks at (with check_at_least set to
  * the database size: every match), with the values of the chosen slots
- * (values[i] is "" when unset; borrowed for the call). The callback must
- * not call back into this API. One visitor per enquire; NULL fn removes
- * it. At most 8 slots. */
-typedef void (*xc_visit_fn)(void *ctx, uint32_t docid,
-                            const char *const *values, const size_t *lens);
+ * (values[i] is "" when unset; borrowed for the call). No document id is
+ * given: on a database of several shards Xapian hands match spies each
+ * shard's own ids, which name other documents in the combined database.
+ * The callback must not call back into this API. One visitor per enquire;
+ * NULL fn removes it. At most 8 slots. */
+typedef void (*xc_visit_fn)(void *ctx, const char *const *values,
+                            const size_t *lens);
 int xc_enquire_set_visitor(xc_enquire *enq, const unsigned *slots, size_t n,
                            xc_visit_fn fn, void *ctx);
 
