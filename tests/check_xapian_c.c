@@ -1047,6 +1047,177 @@ START_TEST(test_facets)
 }
 END_TEST
 
+
+/* ---------- value weights, multi-value facets, visitors, expansion ---------- */
+
+/* A database of 4 documents with a numeric score in slot 5 (not on the
+ * last) and a comma list in slot 6. */
+static xc_db *open_scored(void)
+{
+    static const struct { const char *text; double score; const char *list; }
+    docs[] = {{"alpha beta", 2.5, "x,y"},
+              {"alpha gamma", 7.0, "y"},
+              {"beta gamma", 0.5, "x,y,z"},
+              {"alpha delta", -1, ""}};
+    char path[PATH_MAX];
+    xc_db *db = NULL;
+    path_in(path, sizeof path, "scored");
+    CK_OK(xc_db_open(path, XC_OPEN_WRITE, &db));
+    for (size_t i = 0; i < 4; i++) {
+        xc_doc *doc = NULL;
+        CK_OK(xc_doc_new(&doc));
+        char buf[32], *save = NULL;
+        uint32_t pos = 1;
+        strcpy(buf, docs[i].text);
+        for (char *w = strtok_r(buf, " ", &save); w;
+             w = strtok_r(NULL, " ", &save))
+            CK_OK(xc_doc_add_posting(doc, w, pos++, 1));
+        if (docs[i].score >= 0) {
+            char v[16];
+            size_t n = xc_sortable_serialise(docs[i].score, v);
+            ck_assert_uint_gt(n, 0);
+            ck_assert_double_eq_tol(xc_sortable_unserialise(v, n),
+                                    docs[i].score, 1e-12);
+            CK_OK(xc_doc_add_value(doc, 5, v, n));
+        }
+        CK_OK(xc_doc_add_value(doc, 6, docs[i].list, strlen(docs[i].list)));
+        CK_OK(xc_db_add_document(db, doc, NULL));
+        xc_doc_free(doc);
+    }
+    CK_OK(xc_db_commit(db));
+    return db;
+}
+
+START_TEST(test_value_weight_ranks_by_stored_score)
+{
+    xc_db *db = open_scored();
+    xc_query *vw = NULL;
+    CK_OK(xc_query_value_weight(5, &vw));
+    xc_enquire *enq = NULL;
+    xc_mset *ms = NULL;
+    CK_OK(xc_enquire_new(db, &enq));
+    CK_OK(xc_enquire_set_query(enq, vw));
+    CK_OK(xc_enquire_get_mset(enq, 0, 10, 10, &ms));
+    /* documents with a value, highest first, weight = the value */
+    ck_assert_uint_eq(xc_mset_size(ms), 3);
+    uint32_t id, c;
+    double w;
+    CK_OK(xc_mset_item(ms, 0, &id, &w, &c));
+    ck_assert_uint_eq(id, 2);
+    ck_assert_double_eq_tol(w, 7.0, 1e-9);
+    CK_OK(xc_mset_item(ms, 2, &id, &w, &c));
+    ck_assert_uint_eq(id, 3);
+    xc_mset_free(ms);
+    /* added to a text weight with AND_MAYBE */
+    xc_query *q = combine2(XC_OP_AND_MAYBE, term_q("alpha"), vw, 0);
+    CK_OK(xc_enquire_set_query(enq, q));
+    CK_OK(xc_enquire_get_mset(enq, 0, 10, 10, &ms));
+    ck_assert_uint_eq(xc_mset_size(ms), 3); /* every alpha, scored or not */
+    CK_OK(xc_mset_item(ms, 0, &id, &w, &c));
+    ck_assert_uint_eq(id, 2);
+    CK_OK(xc_mset_item(ms, 2, &id, &w, &c));
+    ck_assert_uint_eq(id, 4); /* no score: last */
+    xc_mset_free(ms);
+    xc_query_free(q);
+    xc_enquire_free(enq);
+    CK_OK(xc_db_close(db));
+}
+END_TEST
+
+START_TEST(test_multi_value_facet)
+{
+    xc_db *db = open_scored();
+    xc_query *q = NULL;
+    xc_enquire *enq = NULL;
+    xc_mset *ms = NULL;
+    CK_OK(xc_query_match_all(&q));
+    CK_OK(xc_enquire_new(db, &enq));
+    CK_OK(xc_enquire_set_query(enq, q));
+    CK_OK(xc_enquire_add_facet_multi(enq, 6, ','));
+    CK_FAILS(xc_enquire_add_facet_multi(enq, 6, 0), XC_ERR_INVALID);
+    CK_OK(xc_enquire_get_mset(enq, 0, 0, 10, &ms));
+    expect_facet(ms, 0, 0, "y", 3);
+    expect_facet(ms, 0, 1, "x", 2);
+    expect_facet(ms, 0, 2, "z", 1);
+    const char *v;
+    uint32_t c;
+    ck_assert_int_eq(xc_mset_facet(ms, 0, 3, &v, NULL, &c), 0);
+    xc_mset_free(ms);
+    xc_query_free(q);
+    xc_enquire_free(enq);
+    CK_OK(xc_db_close(db));
+}
+END_TEST
+
+typedef struct visited {
+    int calls;
+    char seen[8][16];
+} visited;
+
+static void on_visit(void *ctx, const char *const *values, const size_t *lens)
+{
+    visited *v = ctx;
+    if (v->calls < 8)
+        snprintf(v->seen[v->calls], sizeof v->seen[0], "%.*s|%zu",
+                 (int)lens[0], values[0], lens[1]);
+    v->calls++;
+}
+
+START_TEST(test_visitor_sees_every_match)
+{
+    xc_db *db = open_scored();
+    xc_query *q = term_q("alpha");
+    xc_enquire *enq = NULL;
+    xc_mset *ms = NULL;
+    CK_OK(xc_enquire_new(db, &enq));
+    CK_OK(xc_enquire_set_query(enq, q));
+    visited v;
+    memset(&v, 0, sizeof v);
+    unsigned slots[2] = {6, 9}; /* slot 9 is never set: "" */
+    CK_OK(xc_enquire_set_visitor(enq, slots, 2, on_visit, &v));
+    CK_OK(xc_enquire_get_mset(enq, 0, 1, 10, &ms));
+    ck_assert_int_eq(v.calls, 3); /* all three matches, not the one shown */
+    int saw_xy = 0;
+    for (int i = 0; i < 3; i++)
+        saw_xy |= strcmp(v.seen[i], "x,y|0") == 0;
+    ck_assert(saw_xy);
+    xc_mset_free(ms);
+    /* removed: no more calls */
+    CK_OK(xc_enquire_set_visitor(enq, NULL, 0, NULL, NULL));
+    CK_OK(xc_enquire_get_mset(enq, 0, 1, 10, &ms));
+    ck_assert_int_eq(v.calls, 3);
+    xc_mset_free(ms);
+    unsigned many[9] = {0};
+    CK_FAILS(xc_enquire_set_visitor(enq, many, 9, on_visit, &v),
+             XC_ERR_INVALID);
+    xc_query_free(q);
+    xc_enquire_free(enq);
+    CK_OK(xc_db_close(db));
+}
+END_TEST
+
+START_TEST(test_expand_finds_what_sets_documents_apart)
+{
+    xc_db *db = open_scored();
+    /* documents 2 and 3 share "gamma", which no other has */
+    uint32_t ids[2] = {2, 3};
+    xc_expand_term *t = NULL;
+    size_t n = 0;
+    CK_OK(xc_db_expand(db, ids, 2, 5, "abcdefghijklmnopqrstuvwxyz", &t, &n));
+    ck_assert_uint_ge(n, 1);
+    ck_assert_str_eq(t[0].term, "gamma");
+    ck_assert(t[0].weight > 0);
+    xc_expand_free(t, n);
+    /* the first-character filter */
+    CK_OK(xc_db_expand(db, ids, 2, 5, "b", &t, &n));
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(t[i].term[0], 'b');
+    xc_expand_free(t, n);
+    CK_FAILS(xc_db_expand(db, NULL, 2, 5, "a", &t, &n), XC_ERR_INVALID);
+    CK_OK(xc_db_close(db));
+}
+END_TEST
+
 START_TEST(test_stemmer)
 {
     xc_stemmer *st = NULL;
@@ -1308,6 +1479,10 @@ static Suite *xapian_c_suite(void)
     tcase_add_test(tc, test_sort_by_value);
     tcase_add_test(tc, test_facets);
     tcase_add_test(tc, test_stemmer);
+    tcase_add_test(tc, test_value_weight_ranks_by_stored_score);
+    tcase_add_test(tc, test_multi_value_facet);
+    tcase_add_test(tc, test_visitor_sees_every_match);
+    tcase_add_test(tc, test_expand_finds_what_sets_documents_apart);
     tcase_add_test(tc, test_open_missing);
     tcase_add_test(tc, test_second_writer_locked);
     tcase_add_test(tc, test_reader_modified);

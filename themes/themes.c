@@ -67,9 +67,6 @@ struct thm_set {
     size_t *heads;   /* n_buckets, SIZE_MAX = empty */
     size_t *next;    /* per cue */
     size_t n_buckets;
-    size_t *prefix_cues; /* cues whose first element is a prefix or an
-                            exact word: scanned for every token */
-    size_t n_prefix;
 };
 
 const char *thm_polarity_name(thm_polarity p)
@@ -96,14 +93,29 @@ int thm_polarity_from_name(const char *name)
     return -1;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
+static uint64_t hash_more(uint64_t h, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
     }
     return h;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    return hash_more(1469598103934665603ull, s, n);
+}
+
+/* Where a cue's first element is filed, and what a token looks up: an
+ * exact term under its key, an exact word under '=' + word, a prefix
+ * under '*' + its first PREFIX_MIN bytes (prefixes are at least that
+ * long). A token probes all three, so no cue is scanned for every token. */
+#define PREFIX_MIN 3
+
+static uint64_t hash_tagged(char tag, const char *s, size_t n)
+{
+    return hash_more(hash_bytes(&tag, 1), s, n);
 }
 
 /* ------------------------------------------------------------ parsing */
@@ -201,6 +213,12 @@ static int cue_word_token(void *vctx, const stm_token *tok)
     char key[80];
     c->last++;
     if (c->prefix && c->last == c->n_tokens) {
+        if (tok->word_len < PREFIX_MIN) {
+            c->rc = perr(c->p, THM_ERR_SYNTAX,
+                         "'%s*': a prefix needs %d letters or more",
+                         tok->word, PREFIX_MIN);
+            return 1;
+        }
         c->rc = el_push(c->p, EL_PREFIX, tok->word, tok->word_len);
     } else if (c->exact) {
         c->rc = el_push(c->p, EL_WORD, tok->word, tok->word_len);
@@ -482,26 +500,20 @@ static int build_hash(thm_set *set)
     set->n_buckets = nb;
     set->heads = malloc(nb * sizeof *set->heads);
     set->next = malloc((set->n_cues ? set->n_cues : 1) * sizeof *set->next);
-    set->prefix_cues =
-        malloc((set->n_cues ? set->n_cues : 1) * sizeof *set->prefix_cues);
-    if (!set->heads || !set->next || !set->prefix_cues)
+    if (!set->heads || !set->next)
         return THM_ERR_NOMEM;
     for (size_t i = 0; i < nb; i++)
         set->heads[i] = SIZE_MAX;
     /* insert in reverse so chains list cues in file order */
     for (size_t k = set->n_cues; k-- > 0;) {
-        cue *c = &set->cues[k];
-        if (c->el[0].kind != EL_EXACT) {
-            set->next[k] = SIZE_MAX;
-            continue;
-        }
-        size_t b = hash_bytes(c->el[0].s, c->el[0].len) & (nb - 1);
+        const cue_elem *e = &set->cues[k].el[0];
+        uint64_t h = e->kind == EL_WORD ? hash_tagged('=', e->s, e->len)
+                     : e->kind == EL_PREFIX ? hash_tagged('*', e->s, PREFIX_MIN)
+                                            : hash_bytes(e->s, e->len);
+        size_t b = (size_t)h & (nb - 1);
         set->next[k] = set->heads[b];
         set->heads[b] = k;
     }
-    for (size_t k = 0; k < set->n_cues; k++)
-        if (set->cues[k].el[0].kind != EL_EXACT)
-            set->prefix_cues[set->n_prefix++] = k;
     return THM_OK;
 }
 
@@ -697,7 +709,6 @@ void thm_set_free(thm_set *set)
     free(set->cues);
     free(set->heads);
     free(set->next);
-    free(set->prefix_cues);
     free(set->text);
     free(set);
 }
@@ -1028,30 +1039,39 @@ static void on_match(match_sink *m, const tokseq *q, size_t k, size_t i)
     }
 }
 
-static void scan(match_sink *m, const tokseq *q)
+static void scan_bucket(match_sink *m, const tokseq *q, size_t i, size_t b)
 {
     const thm_set *set = m->sc->set;
+    for (size_t k = set->heads[b]; k != SIZE_MAX; k = set->next[k]) {
+        const cue *c = &set->cues[k];
+        if (c->cls == CUE_NEGATION || c->where != m->where)
+            continue;
+        if (elem_matches(q, i, &c->el[0]) && match_from(q, c, 1, i + 1))
+            on_match(m, q, k, i);
+    }
+}
+
+static void scan(match_sink *m, const tokseq *q)
+{
+    size_t mask = m->sc->set->n_buckets - 1;
     for (size_t i = 0; i < q->n; i++) {
         size_t kn;
         const char *key = tk_key(q, i, &kn);
-        if (kn > 0) {
-            size_t b = hash_bytes(key, kn) & (set->n_buckets - 1);
-            for (size_t k = set->heads[b]; k != SIZE_MAX; k = set->next[k]) {
-                const cue *c = &set->cues[k];
-                if (c->cls == CUE_NEGATION || c->where != m->where)
-                    continue;
-                if (c->el[0].len == kn && memcmp(c->el[0].s, key, kn) == 0 &&
-                    match_from(q, c, 1, i + 1))
-                    on_match(m, q, k, i);
-            }
-        }
-        for (size_t p = 0; p < set->n_prefix; p++) {
-            size_t k = set->prefix_cues[p];
-            const cue *c = &set->cues[k];
-            if (c->cls == CUE_NEGATION || c->where != m->where)
-                continue;
-            if (elem_matches(q, i, &c->el[0]) && match_from(q, c, 1, i + 1))
-                on_match(m, q, k, i);
+        const char *word = q->arena.data + q->t[i].word;
+        size_t wn = q->t[i].word_len;
+        size_t b[3], nb = 0;
+        if (kn > 0)
+            b[nb++] = (size_t)hash_bytes(key, kn) & mask;
+        b[nb++] = (size_t)hash_tagged('=', word, wn) & mask;
+        if (wn >= PREFIX_MIN)
+            b[nb++] = (size_t)hash_tagged('*', word, PREFIX_MIN) & mask;
+        /* each bucket once, or a cue in it would count twice */
+        for (size_t x = 0; x < nb; x++) {
+            int seen = 0;
+            for (size_t y = 0; y < x; y++)
+                seen |= b[y] == b[x];
+            if (!seen)
+                scan_bucket(m, q, i, b[x]);
         }
     }
 }
