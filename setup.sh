@@ -2,7 +2,8 @@
 # setup.sh - one command from a fresh Debian 12 machine to a working insearch.
 #
 #   ./setup.sh demo    install what is missing, build, index the bundled
-#                      sample corpus and run a search (the main job)
+#                      sample corpus, run searches and list the common
+#                      weaknesses (the main job)
 #   ./setup.sh check   install what is missing, build, run the whole test suite
 #   ./setup.sh build   install what is missing and build only
 #
@@ -50,7 +51,14 @@ demo)
     ./insearch search --db "$db" --limit 5 '"the Prevent duty"'
     echo "== ./insearch search --db $db --by-report --limit 5 off-the-job training grade:requires-improvement"
     ./insearch search --db "$db" --by-report --limit 5 off-the-job training grade:requires-improvement
+    echo "== ./insearch search --db $db --theme prevent --limit 3"
+    ./insearch search --db "$db" --theme prevent --limit 3
+    echo "== ./insearch weaknesses --db $db --limit 5 --examples 1 level:3..4"
+    ./insearch weaknesses --db "$db" --limit 5 --examples 1 level:3..4
+    echo
     echo "Try: ./insearch search --db $db 'safeguarding NEAR DBS'   (./insearch help search)"
+    echo "     ./insearch search --db $db 'theme:functional-skills polarity:weakness grade:inadequate'"
+    echo "     ./insearch distinctive --db $db level:4      ./insearch themes --db $db"
     ;;
 *)
     echo "usage: ./setup.sh [demo|check|build]" >&2

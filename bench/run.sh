@@ -415,6 +415,33 @@ if [ -n "${OK[insearch]:-}" ]; then
     INPROC_P95=$(pct "$WORKDIR/insearch-inproc.q" 95)
 fi
 
+# The theme commands (insearch only: no peer has them), whole processes,
+# $THEME_ROUNDS rounds each; "median ms (max ms)".
+THEME_ROUNDS=5
+THEME_CMDS=(
+    "weaknesses --json"
+    "weaknesses --json level:4"
+    "weaknesses --json type:independent-learning-provider year:2019.."
+    "strengths --json grade:outstanding"
+    "distinctive --json level:4 type:independent-learning-provider"
+    "search --theme prevent"
+    "search theme:functional-skills polarity:weakness grade:inadequate"
+)
+declare -A THEME_MS
+if [ -n "${OK[insearch]:-}" ]; then
+    echo "insearch: theme commands, $THEME_ROUNDS rounds" >&2
+    for c in "${THEME_CMDS[@]}"; do
+        : >"$WORKDIR/theme.q"
+        for ((r = 1; r <= THEME_ROUNDS; r++)); do
+            read -r -a words <<<"$c"
+            printf '0 ' >>"$WORKDIR/theme.q"
+            "$TIMECMD" -q -o "$WORKDIR/theme.q" "$INSEARCH" "${words[@]:0:1}" \
+                --db "$WORKDIR/db-insearch" "${words[@]:1}"
+        done
+        THEME_MS[$c]="$(pct "$WORKDIR/theme.q" 50) ($(pct "$WORKDIR/theme.q" 100))"
+    done
+fi
+
 # --- report ----------------------------------------------------------------
 
 for eng in insearch omega fts5; do
@@ -470,6 +497,10 @@ label_of() {
         echo
         echo "insearch: $PASSAGES passages indexed ($PASSAGES_PER_S passages/s)"
         echo "insearch in process (open, search, snippets, output; no process start): p50 $INPROC_P50 ms, p95 $INPROC_P95 ms"
+        echo "insearch theme commands, whole processes, median (max) of $THEME_ROUNDS runs:"
+        for c in "${THEME_CMDS[@]}"; do
+            printf '  %-66s %s ms\n' "insearch $c" "${THEME_MS[$c]:-not run}"
+        done
     fi
     if [ "$PREVENT_I" -ge 0 ]; then
         line=""

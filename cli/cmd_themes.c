@@ -386,8 +386,8 @@ static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
         buf_json_str(&b, query);
         buf_puts(&b, ",\"polarity\":");
         buf_json_str(&b, a->polarity);
-        buf_printf(&b, ",\"reports\":%u,\"passages\":%u,\"by_year\":{",
-                   a->reports_matching, a->passages_matching);
+        buf_printf(&b, ",\"reports\":%u,\"by_year\":{",
+                   a->reports_matching);
         for (size_t y = 0; y < a->n_years; y++)
             buf_printf(&b, "%s\"%s\":%u", y ? "," : "", a->years[y].year,
                        a->years[y].matching);

@@ -651,28 +651,35 @@ static void kv(buf *b, const char *key, const char *value)
 static int add_report_themes(xc_doc *doc, const thm_set *set,
                              const unsigned char *flags)
 {
-    buf weak = BUF_INIT;
+    buf weak = BUF_INIT, strong = BUF_INIT;
     int rc = XC_OK;
     for (size_t t = 0; t < thm_set_count(set) && rc == XC_OK; t++) {
         const char *id = thm_set_id(set, t);
         if ((flags[t] & RT_ABOUT) &&
             (rc = add_bool(doc, TERM_REPORT_THEME, id)) != XC_OK)
             break;
-        if ((flags[t] & RT_STRONG) &&
-            (rc = add_bool(doc, TERM_REPORT_STRONG, id)) != XC_OK)
-            break;
-        if (flags[t] & RT_WEAK) {
+        if (flags[t] & RT_STRONG) {
+            rc = add_bool(doc, TERM_REPORT_STRONG, id);
+            if (strong.len)
+                buf_putc(&strong, ',');
+            buf_puts(&strong, id);
+        }
+        if (rc == XC_OK && (flags[t] & RT_WEAK)) {
             rc = add_bool(doc, TERM_REPORT_WEAK, id);
             if (weak.len)
                 buf_putc(&weak, ',');
             buf_puts(&weak, id);
         }
     }
+    if (rc == XC_OK && (buf_error(&weak) || buf_error(&strong)))
+        rc = XC_ERR_NOMEM;
     if (rc == XC_OK && weak.len)
-        rc = buf_error(&weak) ? XC_ERR_NOMEM
-                              : xc_doc_add_value(doc, SLOT_THEMES, weak.data,
-                                                 weak.len);
+        rc = xc_doc_add_value(doc, SLOT_THEMES, weak.data, weak.len);
+    if (rc == XC_OK && strong.len)
+        rc = xc_doc_add_value(doc, SLOT_STRONG_THEMES, strong.data,
+                              strong.len);
     buf_free(&weak);
+    buf_free(&strong);
     return rc;
 }
 

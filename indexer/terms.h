@@ -42,6 +42,10 @@
  * facet. */
 #define SLOT_THEMES 9
 #define SLOT_POLARITY 10   /* passage: "weakness", "strength", "neutral" */
+/* Report record: the ids of the themes it has a strength passage about
+ * (slot 9 holds the weakness ones): `weaknesses` and `strengths` over
+ * report-level filters read one record per report, not every passage. */
+#define SLOT_STRONG_THEMES 11
 /* Passage: theme i's strength (sortable_serialise) in slot
  * SLOT_THEME_SCORE + i, set only when positive; ranks by theme. */
 #define SLOT_THEME_SCORE 100

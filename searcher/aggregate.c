@@ -8,6 +8,7 @@
  * many reports match; typical passages come from query expansion (below).
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,8 @@ typedef struct pass {
     uint32_t *year_theme;         /* [theme * MAX_YEARS + year] */
     idset *year_seen;             /* [year]: (report) for year_all */
     uint32_t passages;            /* matching passages looked at */
+    int records;                  /* visiting report records: slot 3 lists
+                                     the themes of the polarity asked */
     int failed;
 } pass;
 
@@ -185,7 +188,8 @@ static void visit(void *ctx, const char *const *v, const size_t *n)
         if (ya > 0)
             p->year_all[y]++;
     }
-    if (n[2] != strlen(p->pol_name) || memcmp(v[2], p->pol_name, n[2]) != 0)
+    if (!p->records &&
+        (n[2] != strlen(p->pol_name) || memcmp(v[2], p->pol_name, n[2]) != 0))
         return;
     /* each theme id of the comma list */
     const char *s = v[3], *end = v[3] + n[3];
@@ -263,6 +267,20 @@ static size_t candidates(srch_db *db, const xc_query *filter, unsigned slot,
     return n;
 }
 
+typedef struct cand_score {
+    uint32_t docid;
+    double score;
+    char rid[13];
+} cand_score;
+
+static int cmp_cand(const void *x, const void *y)
+{
+    const cand_score *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    return (a->docid > b->docid) - (a->docid < b->docid);
+}
+
 static int typical_passages(srch_db *db, const xc_query *filter,
                             unsigned slot, unsigned want, uint32_t *out,
                             size_t *n_out)
@@ -277,46 +295,65 @@ static int typical_passages(srch_db *db, const xc_query *filter,
     if (xc_db_expand(db->db, cands, n_cands, TYPICAL_TERMS, "ZK", &terms,
                      &nt) != XC_OK)
         return -1;
-    xc_query **subs = calloc(nt ? nt : 1, sizeof *subs);
-    size_t ns = 0;
-    for (size_t i = 0; subs && i < nt; i++)
-        if (xc_query_term(terms[i].term, 1, 0, &subs[ns]) == XC_OK)
-            ns++;
-    xc_expand_free(terms, nt);
-    xc_query *q = NULL, *text = NULL;
-    xc_enquire *enq = NULL;
-    xc_mset *ms = NULL;
-    int rc = -1;
-    if (!subs || ns == 0)
-        goto done;
-    if (xc_query_combine(XC_OP_OR, subs, ns, 0, &text) != XC_OK)
-        goto done;
-    xc_query *parts[2] = {text, (xc_query *)filter};
-    if (xc_query_combine(XC_OP_FILTER, parts, 2, 0, &q) != XC_OK)
-        goto done;
-    if (xc_enquire_new(db->db, &enq) != XC_OK ||
-        xc_enquire_set_query(enq, q) != XC_OK ||
-        xc_enquire_set_bm25(enq, 1.2, 0, 1, 0.75, 0.5) != XC_OK ||
-        xc_enquire_set_collapse_key(enq, SLOT_REPORT, 1) != XC_OK ||
-        xc_enquire_get_mset(enq, 0, want, want, &ms) != XC_OK)
-        goto done;
-    for (uint32_t i = 0; i < xc_mset_size(ms) && *n_out < want; i++) {
-        uint32_t docid;
-        double w;
-        uint32_t c;
-        if (xc_mset_item(ms, i, &docid, &w, &c) == XC_OK)
-            out[(*n_out)++] = docid;
+    /* Each candidate's share of the shared vocabulary (the expansion
+     * weights of the terms it uses), divided by the square root of its
+     * length against the candidates' mean, so that a long passage does not
+     * win by size alone. */
+    cand_score cs[TYPICAL_CANDIDATES];
+    size_t len[TYPICAL_CANDIDATES];
+    double mean = 0;
+    size_t nc = 0;
+    for (size_t i = 0; i < n_cands; i++) {
+        xc_doc *doc = NULL;
+        xc_termiter *it = NULL;
+        if (xc_db_get_document(db->db, cands[i], &doc) != XC_OK)
+            continue;
+        cand_score *c = &cs[nc];
+        c->docid = cands[i];
+        c->score = 0;
+        len[nc] = 0;
+        unsigned index = 0;
+        if (srch_passage_locate(doc, c->rid, &index) != 0 ||
+            xc_doc_termlist(doc, &it) != XC_OK) {
+            xc_doc_free(doc);
+            continue;
+        }
+        const char *t;
+        size_t tl;
+        uint32_t wdf;
+        while (xc_termiter_next(it, &t, &tl, &wdf) == 1) {
+            if (tl == 0 || (t[0] != 'Z' && t[0] != 'K'))
+                continue;
+            len[nc] += wdf;
+            for (size_t k = 0; k < nt; k++)
+                if (strlen(terms[k].term) == tl &&
+                    memcmp(terms[k].term, t, tl) == 0) {
+                    c->score += terms[k].weight;
+                    break;
+                }
+        }
+        xc_termiter_free(it);
+        xc_doc_free(doc);
+        mean += (double)len[nc];
+        nc++;
     }
-    rc = 0;
-done:
-    for (size_t i = 0; subs && i < ns; i++)
-        xc_query_free(subs[i]);
-    free(subs);
-    xc_query_free(text);
-    xc_query_free(q);
-    xc_mset_free(ms);
-    xc_enquire_free(enq);
-    return rc;
+    xc_expand_free(terms, nt);
+    if (nc == 0)
+        return 0;
+    mean /= (double)nc;
+    for (size_t i = 0; i < nc; i++)
+        cs[i].score /= sqrt(((double)len[i] + 1.0) / (mean + 1.0));
+    qsort(cs, nc, sizeof *cs, cmp_cand);
+    /* one per report */
+    for (size_t i = 0; i < nc && *n_out < want; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = strcmp(cs[j].rid, cs[i].rid) == 0; /* report picked */
+        if (dup)
+            continue;
+        out[(*n_out)++] = cs[i].docid;
+    }
+    return 0;
 }
 
 /* ---------------------------------------------------------- aggregate */
@@ -384,6 +421,40 @@ static xc_query *term_q(const char *prefix, const char *value)
     return q;
 }
 
+/* q AND NOT kind:other (takes q; on failure returns it as it was) */
+static xc_query *without_other(xc_query *q)
+{
+    xc_query *parts[2] = {q, term_q(TERM_KIND, "other")};
+    xc_query *nq = NULL;
+    if (parts[1])
+        xc_query_combine(XC_OP_AND_NOT, parts, 2, 0, &nq);
+    xc_query_free(parts[1]);
+    if (!nq)
+        return q;
+    xc_query_free(q);
+    return nq;
+}
+
+/* Is the query made of filters on the report alone (no words, and no
+ * section:, theme: or polarity:, which are about passages)? */
+static int report_level(const qp_node *n)
+{
+    static const char *const fields[] = {"provider", "urn", "type", "kind",
+                                         "grade", "year", "date", "level"};
+    if (n->kind == QP_FILTER) {
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+            if (strcmp(n->field, fields[i]) == 0)
+                return 1;
+        return 0;
+    }
+    if (n->kind != QP_AND && n->kind != QP_OR && n->kind != QP_NOT)
+        return 0;
+    for (size_t i = 0; i < n->n_kids; i++)
+        if (!report_level(n->kids[i]))
+            return 0;
+    return 1;
+}
+
 int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
                        srch_aggregate **out, srch_error *err)
 {
@@ -417,26 +488,35 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
             return SRCH_ERR_QUERY;
         }
         int rc = srch_compile(db, root, "passage", &base, &text, &hl, err);
-        qp_node_free(root);
         hl_terms_free(&hl);
-        if (rc < 0)
+        if (rc < 0) {
+            qp_node_free(root);
             return err->code ? err->code : SRCH_ERR;
+        }
     }
     if (!base)
         base = term_q(TERM_DOCTYPE, "passage");
+    /* Filters on the report alone (grade, type, year...): the counts come
+     * from the report records, one per report, which carry the themes of
+     * their weakness and strength passages; otherwise from every
+     * matching passage. */
+    xc_query *records = NULL;
+    if (!root || report_level(root)) {
+        int rtext = 0;
+        hl_terms rhl = {0};
+        if (root)
+            srch_compile(db, root, "report", &records, &rtext, &rhl, err);
+        else
+            records = term_q(TERM_DOCTYPE, "report");
+        hl_terms_free(&rhl);
+        memset(err, 0, sizeof *err);
+    }
+    qp_node_free(root);
     /* Weaknesses are an inspection report's: newsletters, minutes and
      * articles (kind "other") are left out. */
-    {
-        xc_query *parts[2] = {base, term_q(TERM_KIND, "other")};
-        xc_query *nb = NULL;
-        if (parts[1])
-            xc_query_combine(XC_OP_AND_NOT, parts, 2, 0, &nb);
-        xc_query_free(parts[1]);
-        if (nb) {
-            xc_query_free(base);
-            base = nb;
-        }
-    }
+    base = without_other(base);
+    if (records)
+        records = without_other(records);
     /* the passages of the asked polarity, for typical examples */
     xc_query *polq = NULL;
     {
@@ -464,13 +544,16 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
     if (!p.per_theme || !p.year_seen || !p.year_all || !p.year_theme ||
         !a || !polq)
         goto nomem;
-    /* One pass over every matching passage. */
-    static const unsigned slots[4] = {SLOT_REPORT, SLOT_YEAR, SLOT_POLARITY,
-                                      SLOT_THEMES};
+    /* One pass over every matching passage or report record. */
+    const unsigned slots[4] = {
+        SLOT_REPORT, SLOT_YEAR, SLOT_POLARITY,
+        !records ? SLOT_THEMES
+                 : polarity == THM_STRENGTH ? SLOT_STRONG_THEMES : SLOT_THEMES};
+    p.records = records != NULL;
     uint32_t doccount = 0;
     xc_db_doccount(db->db, &doccount);
     if (xc_enquire_new(db->db, &enq) != XC_OK ||
-        xc_enquire_set_query(enq, base) != XC_OK ||
+        xc_enquire_set_query(enq, records ? records : base) != XC_OK ||
         xc_enquire_set_boolean_weight(enq) != XC_OK ||
         xc_enquire_set_visitor(enq, slots, 4, visit, &p) != XC_OK ||
         xc_enquire_get_mset(enq, 0, 0, doccount, &ms) != XC_OK) {
@@ -480,7 +563,6 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
     if (p.failed)
         goto nomem;
     a->reports_matching = (uint32_t)p.all.n;
-    a->passages_matching = p.passages;
     a->polarity = thm_polarity_name(polarity);
     a->years = calloc(p.n_years ? p.n_years : 1, sizeof *a->years);
     a->themes = calloc(nt ? nt : 1, sizeof *a->themes);
@@ -559,6 +641,7 @@ done:
     xc_mset_free(ms);
     xc_enquire_free(enq);
     xc_query_free(base);
+    xc_query_free(records);
     xc_query_free(polq);
     if (rc == SRCH_OK)
         *out = a;

@@ -230,9 +230,32 @@ static int joins_words(const char *s, size_t n)
     return 1;
 }
 
+/* Words that say something only with others: "too many apprentices" is a
+ * finding, "too" alone is not (stems, as the window holds them). */
+static int weak_alone(const window_tok *w)
+{
+    static const char *const words[] = {
+        "not", "too", "mani", "much", "veri", "also", "well", "all", "some",
+        "few", "more", "most", "less", "onli", "just", "can", "cannot",
+        "doe", "did", "have", "has", "had", "been", "their", "they",
+        "them", "this", "that", "these", "those", "which", "who", "what",
+        "there", "here", "such", "other", "each", "both", "still", "yet",
+        "howev", "when", "where", "would", "could", "should", "may",
+        "might", "must", "will", "make", "take", "get", "enough", "over",
+        "into", "onto", "from", "with", "without", "within", "while",
+        "after", "befor", "sinc", "becaus", "although", "though"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == w->key_len &&
+            memcmp(words[i], w->key, w->key_len) == 0)
+            return 1;
+    return 0;
+}
+
 static void count_ngram(cut_ctx *c, size_t first)
 {
     size_t n_words = c->n_win - first;
+    if (n_words == 1 && weak_alone(&c->win[first]))
+        return;
     char key[MAX_KEY_BYTES];
     size_t kl = 0;
     for (size_t i = first; i < c->n_win; i++) {

@@ -54,8 +54,8 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
     if (xc_db_get_metadata(db->db, TERM_META_THEMES, &themes, &tl) == XC_OK &&
         tl > 0) {
         char *terr = NULL;
-        if (thm_set_parse(themes, tl, "the index's themes", &db->themes,
-                          &terr) != THM_OK) {
+        if (thm_set_parse_names(themes, tl, "the index's themes",
+                                &db->themes, &terr) != THM_OK) {
             srch_set_error(err, SRCH_ERR, "%s: %s", dbpath,
                            terr ? terr : "cannot read its themes");
             free(terr);

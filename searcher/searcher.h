@@ -210,7 +210,6 @@ typedef struct srch_agg_theme {
 typedef struct srch_aggregate {
     const char *polarity;      /* "weakness" or "strength" (static) */
     uint32_t reports_matching; /* reports with a passage the query picks */
-    uint32_t passages_matching;
     srch_year_count *years;    /* matching reports per year, ascending */
     size_t n_years;
     srch_agg_theme *themes;    /* most reports first */

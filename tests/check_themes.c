@@ -347,6 +347,27 @@ START_TEST(test_streaming_equals_whole_text)
 }
 END_TEST
 
+START_TEST(test_names_only_set)
+{
+    thm_set *n = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(thm_set_parse_names(test_themes, strlen(test_themes),
+                                         "test", &n, &err),
+                     THM_OK);
+    ck_assert_uint_eq(thm_set_count(n), thm_set_count(set));
+    for (size_t i = 0; i < thm_set_count(n); i++) {
+        ck_assert_str_eq(thm_set_id(n, i), thm_set_id(set, i));
+        ck_assert_str_eq(thm_set_name(n, i), thm_set_name(set, i));
+    }
+    thm_scorer *s2 = NULL;
+    ck_assert_int_eq(thm_scorer_new(n, &s2, &err), THM_ERR_SYNTAX);
+    ck_assert_ptr_null(s2);
+    ck_assert_ptr_nonnull(err);
+    free(err);
+    thm_set_free(n);
+}
+END_TEST
+
 START_TEST(test_polarity_names)
 {
     ck_assert_int_eq(thm_polarity_from_name("weakness"), THM_WEAKNESS);
@@ -379,6 +400,7 @@ static Suite *themes_suite(void)
     tcase_add_test(tc, test_lead_in_finder);
     tcase_add_test(tc, test_streaming_equals_whole_text);
     tcase_add_test(tc, test_polarity_names);
+    tcase_add_test(tc, test_names_only_set);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,13 +5,15 @@
 # change that makes themes or polarity worse fails the suite.
 set -u
 : "${THEME_EVAL:?run from make check}" "${SAMPLES:?}" "${top_srcdir:=.}"
-"$THEME_EVAL" --min-f1 0.83 --min-polarity 0.89 \
+# make check-valgrind: the evaluator runs under $VALGRIND (errors fail it)
+VALGRIND=${VALGRIND:-}
+$VALGRIND "$THEME_EVAL" --min-f1 0.83 --min-polarity 0.89 \
     "$SAMPLES/LABELS.tsv" "$SAMPLES" > eval-samples.out 2>&1
 rc=$?
 cat eval-samples.out
 [ $rc -eq 0 ] || { echo "FAIL: sample corpus below the floor"; exit 1; }
 if [ -n "${INSEARCH_SHARED_SAMPLES:-}" ] && [ -d "$INSEARCH_SHARED_SAMPLES" ]; then
-    "$THEME_EVAL" --min-f1 0.68 --min-polarity 0.85 \
+    $VALGRIND "$THEME_EVAL" --min-f1 0.68 --min-polarity 0.85 \
         "$top_srcdir/corpus/shared-labels.tsv" "$INSEARCH_SHARED_SAMPLES" \
         > eval-shared.out 2>&1
     rc=$?

@@ -58,6 +58,7 @@ typedef struct theme {
 
 struct thm_set {
     char *text;
+    int names_only;     /* from thm_set_parse_names: no cues */
     theme *themes;
     size_t n_themes;
     cue *cues;
@@ -130,6 +131,7 @@ typedef struct parser {
     cue_elem *el;
     size_t n_el, cap_el;
     int failed;
+    int names_only;       /* thm_set_parse_names: skip the cues */
 } parser;
 
 static int perr(parser *p, int code, const char *fmt, ...)
@@ -517,13 +519,14 @@ static int build_hash(thm_set *set)
     return THM_OK;
 }
 
-int thm_set_parse(const char *text, size_t len, const char *source,
-                  thm_set **out, char **err)
+static int parse_set(const char *text, size_t len, const char *source,
+                     int names_only, thm_set **out, char **err)
 {
     *out = NULL;
     if (err)
         *err = NULL;
     parser p = {0};
+    p.names_only = names_only;
     p.source = source ? source : "themes";
     p.err = err;
     if (len > THM_MAX_TEXT)
@@ -539,7 +542,7 @@ int thm_set_parse(const char *text, size_t len, const char *source,
         goto done;
     }
     char *aerr = NULL;
-    if (stm_analyser_new(STM_MODE_QUERY, &p.an, &aerr) < 0) {
+    if (!names_only && stm_analyser_new(STM_MODE_QUERY, &p.an, &aerr) < 0) {
         rc = perr(&p, THM_ERR_ANALYSE, "%s", aerr ? aerr : "no analyser");
         free(aerr);
         goto done;
@@ -628,6 +631,8 @@ int thm_set_parse(const char *text, size_t len, const char *source,
                 rc = THM_ERR_NOMEM;
             continue;
         }
+        if (p.names_only)
+            continue; /* cues are the scorer's business */
         rc = state == THEME ? parse_theme_cue(&p, l, n)
                             : parse_polarity_line(&p, l, n);
     }
@@ -643,6 +648,7 @@ int thm_set_parse(const char *text, size_t len, const char *source,
     }
     if (rc == THM_OK)
         rc = build_hash(set);
+    set->names_only = names_only;
 done:
     el_reset(&p);
     free(p.el);
@@ -655,6 +661,18 @@ done:
     }
     *out = set;
     return THM_OK;
+}
+
+int thm_set_parse(const char *text, size_t len, const char *source,
+                  thm_set **out, char **err)
+{
+    return parse_set(text, len, source, 0, out, err);
+}
+
+int thm_set_parse_names(const char *text, size_t len, const char *source,
+                        thm_set **out, char **err)
+{
+    return parse_set(text, len, source, 1, out, err);
 }
 
 int thm_set_load(const char *path, thm_set **out, char **err)
@@ -826,6 +844,11 @@ int thm_scorer_new(const thm_set *set, thm_scorer **out, char **err)
     *out = NULL;
     if (err)
         *err = NULL;
+    if (set->names_only) {
+        if (err)
+            *err = str_dup("a set of theme names cannot score passages");
+        return THM_ERR_SYNTAX;
+    }
     thm_scorer *sc = calloc(1, sizeof *sc);
     if (!sc)
         goto nomem;

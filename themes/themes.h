@@ -62,6 +62,12 @@ typedef struct thm_set thm_set;
  * On success *out is the caller's (thm_set_free). */
 int thm_set_parse(const char *text, size_t len, const char *source,
                   thm_set **out, char **err);
+/* Only the themes' ids, names, descriptions and thresholds: what a reader
+ * of an index needs, without the cost of analysing every cue (which is
+ * most of a search's work otherwise). Such a set cannot score: passing it
+ * to thm_scorer_new is an error. */
+int thm_set_parse_names(const char *text, size_t len, const char *source,
+                        thm_set **out, char **err);
 /* Read and parse a file. */
 int thm_set_load(const char *path, thm_set **out, char **err);
 /* The built-in taxonomy: themes/default.themes, compiled in so that the
