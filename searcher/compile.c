@@ -803,11 +803,17 @@ int srch_compile(srch_db *db, const qp_node *root, const char *doctype,
     }
     if (q && !c.text) {
         /* Filters only: report records and passages carry the same filter
-         * terms, so keep to the kind of document asked for. */
+         * terms, so keep to the kind of document asked for. The doctype
+         * term weighs nothing, so that a theme-ranked result's score is
+         * its theme strength. */
         xc_query *parts[2] = {NULL, q};
         char dt[16];
+        xc_query *dtq = NULL;
         snprintf(dt, sizeof dt, "%s%s", TERM_DOCTYPE, doctype);
-        xc_query_term(dt, 1, 0, &parts[0]);
+        xc_query_term(dt, 1, 0, &dtq);
+        if (dtq)
+            xc_query_scale_weight(dtq, 0, &parts[0]);
+        xc_query_free(dtq);
         xc_query *f = combine(XC_OP_FILTER, parts, 2, 0);
         free_queries(parts, 2);
         q = f;
