@@ -243,7 +243,8 @@ static int weak_alone(const window_tok *w)
         "howev", "when", "where", "would", "could", "should", "may",
         "might", "must", "will", "make", "take", "get", "enough", "over",
         "into", "onto", "from", "with", "without", "within", "while",
-        "after", "befor", "sinc", "becaus", "although", "though"};
+        "after", "befor", "sinc", "becaus", "although", "though", "off",
+        "made", "given", "use", "base", "way", "ensur", "good"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strlen(words[i]) == w->key_len &&
             memcmp(words[i], w->key, w->key_len) == 0)
