@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 
+#include "searcher/searcher.h"
 #include "util/buf.h"
 #include "xapian-c/xapian-c.h"
 
@@ -25,6 +26,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *cli_db_path(cli_ctx *ctx);
+
+/* cli/common.c */
+/* argv[from..argc) joined by spaces, malloc'd (the query). */
+char *cli_join_args(int argc, char **argv, int from);
+/* Open the index, or print why not and return 1. */
+int cli_open_db(cli_ctx *ctx, const char *cmd, srch_db **db);
+/* Print a search failure (a bad query: the message and a caret under its
+ * column, or JSON on stderr with --json) and return 1. */
+int cli_search_error(cli_ctx *ctx, const char *cmd, const srch_error *err,
+                     const char *query);
+/* Write the buffer to stdout and free it; 1 if it ran out of memory. */
+int cli_print_buf(buf *b);
+/* A JSON string, or null for NULL or "". */
+void cli_json_str_or_null(buf *b, const char *s);
 
 int cmd_index(cli_ctx *ctx, int argc, char **argv);
 int cmd_search(cli_ctx *ctx, int argc, char **argv);

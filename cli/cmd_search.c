@@ -206,17 +206,6 @@ static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
     return 0;
 }
 
-static char *join_args(int argc, char **argv, int from)
-{
-    buf b = BUF_INIT;
-    for (int i = from; i < argc; i++) {
-        if (i > from)
-            buf_putc(&b, ' ');
-        buf_puts(&b, argv[i]);
-    }
-    return buf_detach(&b, NULL);
-}
-
 /* The query with --theme/--polarity added as filters. The user's part is
  * grouped so that its OR cannot swallow them ("a OR b" stays one term of
  * the AND). NULL when there is nothing at all. */
@@ -241,21 +230,7 @@ static char *query_with_filters(const char *query, const char *theme,
     return buf_detach(&b, NULL);
 }
 
-static int open_db(cli_ctx *ctx, const char *cmd, srch_db **db)
-{
-    srch_error err;
-    memset(&err, 0, sizeof err);
-    if (srch_open(cli_db_path(ctx), db, &err) != SRCH_OK)
-        return cli_error(cmd, "%s", err.message);
-    return 0;
-}
-
 /* ---------- JSON ---------- */
-
-static void json_str_or_null(buf *b, const char *s)
-{
-    buf_json_str(b, s && *s ? s : NULL);
-}
 
 static void json_report(buf *b, const srch_report *r, int full)
 {
@@ -266,36 +241,36 @@ static void json_report(buf *b, const srch_report *r, int full)
     buf_puts(b, "{\"id\":");
     buf_json_str(b, r->id);
     buf_puts(b, ",\"provider\":");
-    json_str_or_null(b, r->provider);
+    cli_json_str_or_null(b, r->provider);
     buf_puts(b, ",\"urn\":");
-    json_str_or_null(b, r->urn);
+    cli_json_str_or_null(b, r->urn);
     buf_puts(b, ",\"kind\":");
-    json_str_or_null(b, r->kind);
+    cli_json_str_or_null(b, r->kind);
     buf_puts(b, ",\"type\":");
-    json_str_or_null(b, r->type);
+    cli_json_str_or_null(b, r->type);
     buf_puts(b, ",\"date_start\":");
-    json_str_or_null(b, r->date_start);
+    cli_json_str_or_null(b, r->date_start);
     buf_puts(b, ",\"date_end\":");
-    json_str_or_null(b, r->date_end);
+    cli_json_str_or_null(b, r->date_end);
     buf_puts(b, ",\"grade\":");
-    json_str_or_null(b, r->grade);
+    cli_json_str_or_null(b, r->grade);
     buf_puts(b, ",\"previous_grade\":");
-    json_str_or_null(b, r->previous_grade);
+    cli_json_str_or_null(b, r->previous_grade);
     buf_puts(b, ",\"source\":");
-    json_str_or_null(b, r->source);
+    cli_json_str_or_null(b, r->source);
     buf_puts(b, ",\"title\":");
-    json_str_or_null(b, r->title);
+    cli_json_str_or_null(b, r->title);
     if (full) {
         buf_puts(b, ",\"format\":");
-        json_str_or_null(b, r->format);
+        cli_json_str_or_null(b, r->format);
         buf_puts(b, ",\"charset\":");
-        json_str_or_null(b, r->charset);
+        cli_json_str_or_null(b, r->charset);
         buf_printf(b, ",\"passages\":%u,\"judgements\":[", r->n_passages);
         for (size_t i = 0; i < r->n_judgements; i++) {
             buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
             buf_json_str(b, r->judgements[i].name);
             buf_puts(b, ",\"grade\":");
-            json_str_or_null(b, r->judgements[i].grade);
+            cli_json_str_or_null(b, r->judgements[i].grade);
             buf_putc(b, '}');
         }
         buf_putc(b, ']');
@@ -318,14 +293,14 @@ static void json_hit(buf *b, const srch_hit *h, int with_snippet)
         buf_putc(b, ']');
     }
     buf_puts(b, ",\"section\":");
-    json_str_or_null(b, h->section);
+    cli_json_str_or_null(b, h->section);
     buf_printf(b, ",\"page\":");
     if (h->page)
         buf_printf(b, "%u", h->page);
     else
         buf_puts(b, "null");
     buf_printf(b, ",\"passage_index\":%u,\"polarity\":", h->passage_index);
-    json_str_or_null(b, h->polarity);
+    cli_json_str_or_null(b, h->polarity);
     buf_puts(b, ",\"themes\":[");
     for (size_t i = 0; i < h->n_themes; i++) {
         buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
@@ -338,17 +313,6 @@ static void json_hit(buf *b, const srch_hit *h, int with_snippet)
         json_report(b, h->report, 0);
     }
     buf_putc(b, '}');
-}
-
-static int print_buf(buf *b)
-{
-    if (buf_error(b)) {
-        buf_free(b);
-        return cli_error(NULL, "out of memory writing the output");
-    }
-    fwrite(b->data ? b->data : "", 1, b->len, stdout);
-    buf_free(b);
-    return 0;
 }
 
 /* ---------- text output ---------- */
@@ -414,7 +378,7 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
         return rc < 0 ? 0 : rc;
     if (optind >= argc && !ro.theme && !ro.polarity)
         return cli_usage_error("search", "give a query (or --theme ID)");
-    char *typed = join_args(argc, argv, optind);
+    char *typed = cli_join_args(argc, argv, optind);
     char *query = query_with_filters(typed, ro.theme, ro.polarity);
     free(typed);
     if (!query)
@@ -422,7 +386,7 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     srch_db *db = NULL;
-    if ((rc = open_db(ctx, "search", &db))) {
+    if ((rc = cli_open_db(ctx, "search", &db))) {
         free(query);
         return rc;
     }
@@ -437,21 +401,7 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
     srch_error err;
     rc = srch_search(db, &opt, &res, &err);
     if (rc != SRCH_OK) {
-        if (rc == SRCH_ERR_QUERY && ctx->json) {
-            buf b = BUF_INIT;
-            buf_puts(&b, "{\"error\":");
-            buf_json_str(&b, err.message);
-            buf_printf(&b, ",\"column\":%zu}\n", err.column);
-            fputs(buf_cstr(&b), stderr);
-            buf_free(&b);
-        } else if (rc == SRCH_ERR_QUERY) {
-            fprintf(stderr, "insearch search: bad query: %s\n  %s\n", err.message,
-                    query);
-            if (err.column > 0 && err.column <= strlen(query) + 1)
-                fprintf(stderr, "  %*s^\n", (int)err.column - 1, "");
-        } else {
-            cli_error("search", "%s", err.message);
-        }
+        cli_search_error(ctx, "search", &err, query);
         free(query);
         srch_close(db);
         return 1;
@@ -491,7 +441,7 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
             buf_putc(&b, '}');
         }
         buf_puts(&b, "}\n");
-        rc = print_buf(&b);
+        rc = cli_print_buf(&b);
     } else {
         if (ro.explain)
             printf("query: %s\n", res->query_description
@@ -568,7 +518,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage_error("show", "give one report id, URN or file");
     srch_db *db = NULL;
-    if ((rc = open_db(ctx, "show", &db)))
+    if ((rc = cli_open_db(ctx, "show", &db)))
         return rc;
     srch_shown *s = NULL;
     srch_error err;
@@ -594,7 +544,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
             buf_json_str(&b, s->other_ids[i]);
         }
         buf_puts(&b, "]}\n");
-        rc = print_buf(&b);
+        rc = cli_print_buf(&b);
     } else {
         const srch_report *r = s->report;
         print_report_line(r, ro.color);
@@ -640,9 +590,9 @@ int cmd_reports(cli_ctx *ctx, int argc, char **argv)
     for (int i = 1; i < optind; i++)
         if (strncmp(argv[i], "--limit", 7) == 0 || strcmp(argv[i], "-n") == 0)
             limit_given = 1;
-    char *filters = join_args(argc, argv, optind);
+    char *filters = cli_join_args(argc, argv, optind);
     srch_db *db = NULL;
-    if ((rc = open_db(ctx, "reports", &db))) {
+    if ((rc = cli_open_db(ctx, "reports", &db))) {
         free(filters);
         return rc;
     }
@@ -672,7 +622,7 @@ int cmd_reports(cli_ctx *ctx, int argc, char **argv)
             json_report(&b, l->reports[i], 0);
         }
         buf_puts(&b, "]}\n");
-        rc = print_buf(&b);
+        rc = cli_print_buf(&b);
     } else {
         for (size_t i = 0; i < l->n; i++) {
             printf("%s  ", l->reports[i]->id);
@@ -696,7 +646,7 @@ int cmd_stats(cli_ctx *ctx, int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("stats", "takes no arguments");
     srch_db *db = NULL;
-    if ((rc = open_db(ctx, "stats", &db)))
+    if ((rc = cli_open_db(ctx, "stats", &db)))
         return rc;
     srch_stats st;
     srch_error err;

@@ -142,63 +142,6 @@ static int parse_agg(cli_ctx *ctx, const char *cmd, const char *help,
     return 0;
 }
 
-static char *join_rest(int argc, char **argv)
-{
-    buf b = BUF_INIT;
-    for (int i = optind; i < argc; i++) {
-        if (i > optind)
-            buf_putc(&b, ' ');
-        buf_puts(&b, argv[i]);
-    }
-    return buf_detach(&b, NULL);
-}
-
-static int open_index(cli_ctx *ctx, const char *cmd, srch_db **db)
-{
-    srch_error err;
-    memset(&err, 0, sizeof err);
-    if (srch_open(cli_db_path(ctx), db, &err) != SRCH_OK)
-        return cli_error(cmd, "%s", err.message);
-    return 0;
-}
-
-static int query_error(cli_ctx *ctx, const char *cmd, const srch_error *err,
-                       const char *query)
-{
-    if (err->code == SRCH_ERR_QUERY && ctx->json) {
-        buf b = BUF_INIT;
-        buf_puts(&b, "{\"error\":");
-        buf_json_str(&b, err->message);
-        buf_printf(&b, ",\"column\":%zu}\n", err->column);
-        fputs(buf_cstr(&b), stderr);
-        buf_free(&b);
-    } else if (err->code == SRCH_ERR_QUERY) {
-        fprintf(stderr, "insearch %s: bad query: %s\n  %s\n", cmd,
-                err->message, query);
-        if (err->column > 0 && err->column <= strlen(query) + 1)
-            fprintf(stderr, "  %*s^\n", (int)err->column - 1, "");
-    } else {
-        cli_error(cmd, "%s", err->message);
-    }
-    return 1;
-}
-
-static int emit(buf *b)
-{
-    if (buf_error(b)) {
-        buf_free(b);
-        return cli_error(NULL, "out of memory writing the output");
-    }
-    fwrite(b->data ? b->data : "", 1, b->len, stdout);
-    buf_free(b);
-    return 0;
-}
-
-static void json_str_or_null(buf *b, const char *s)
-{
-    buf_json_str(b, s && *s ? s : NULL);
-}
-
 static void json_report_brief(buf *b, const srch_report *r)
 {
     if (!r) {
@@ -208,19 +151,19 @@ static void json_report_brief(buf *b, const srch_report *r)
     buf_puts(b, "{\"id\":");
     buf_json_str(b, r->id);
     buf_puts(b, ",\"provider\":");
-    json_str_or_null(b, r->provider);
+    cli_json_str_or_null(b, r->provider);
     buf_puts(b, ",\"urn\":");
-    json_str_or_null(b, r->urn);
+    cli_json_str_or_null(b, r->urn);
     buf_puts(b, ",\"type\":");
-    json_str_or_null(b, r->type);
+    cli_json_str_or_null(b, r->type);
     buf_puts(b, ",\"kind\":");
-    json_str_or_null(b, r->kind);
+    cli_json_str_or_null(b, r->kind);
     buf_puts(b, ",\"date_start\":");
-    json_str_or_null(b, r->date_start);
+    cli_json_str_or_null(b, r->date_start);
     buf_puts(b, ",\"grade\":");
-    json_str_or_null(b, r->grade);
+    cli_json_str_or_null(b, r->grade);
     buf_puts(b, ",\"source\":");
-    json_str_or_null(b, r->source);
+    cli_json_str_or_null(b, r->source);
     buf_putc(b, '}');
 }
 
@@ -229,9 +172,9 @@ static void json_example(buf *b, const srch_hit *h)
     buf_puts(b, "{\"passage\":");
     buf_json_str(b, h->passage);
     buf_puts(b, ",\"section\":");
-    json_str_or_null(b, h->section);
+    cli_json_str_or_null(b, h->section);
     buf_printf(b, ",\"passage_index\":%u,\"polarity\":", h->passage_index);
-    json_str_or_null(b, h->polarity);
+    cli_json_str_or_null(b, h->polarity);
     buf_puts(b, ",\"themes\":[");
     for (size_t i = 0; i < h->n_themes; i++) {
         buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
@@ -283,7 +226,7 @@ int cmd_themes(cli_ctx *ctx, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error("themes", "takes no arguments");
     srch_db *db = NULL;
-    if ((rc = open_index(ctx, "themes", &db)))
+    if ((rc = cli_open_db(ctx, "themes", &db)))
         return rc;
     if (o.export_) {
         const char *text = srch_themes_text(db);
@@ -328,7 +271,7 @@ int cmd_themes(cli_ctx *ctx, int argc, char **argv)
         if (l->n == 0)
             buf_puts(&b, "(the index has no themes yet: index some reports)\n");
     }
-    rc = emit(&b);
+    rc = cli_print_buf(&b);
     srch_theme_list_free(l);
     srch_close(db);
     return rc;
@@ -359,9 +302,9 @@ static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
     int rc = parse_agg(ctx, cmd, cli_help_weaknesses, argc, argv, &o);
     if (rc)
         return rc < 0 ? 0 : rc;
-    char *query = join_rest(argc, argv);
+    char *query = cli_join_args(argc, argv, optind);
     srch_db *db = NULL;
-    if ((rc = open_index(ctx, cmd, &db))) {
+    if ((rc = cli_open_db(ctx, cmd, &db))) {
         free(query);
         return rc;
     }
@@ -371,7 +314,7 @@ static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
     srch_aggregate *a = NULL;
     srch_error err;
     if (srch_aggregate_run(db, &ao, &a, &err) != SRCH_OK) {
-        rc = query_error(ctx, cmd, &err, query ? query : "");
+        rc = cli_search_error(ctx, cmd, &err, query ? query : "");
         free(query);
         srch_close(db);
         return rc;
@@ -439,7 +382,7 @@ static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
         }
     }
     if (ctx->json || o.csv) {
-        rc = emit(&b);
+        rc = cli_print_buf(&b);
     } else {
         buf_free(&b);
         printf("%s across %u report%s", polarity == THM_STRENGTH
@@ -505,9 +448,9 @@ int cmd_distinctive(cli_ctx *ctx, int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error("distinctive", "give filters or words that "
                                "pick the group (e.g. grade:inadequate)");
-    char *query = join_rest(argc, argv);
+    char *query = cli_join_args(argc, argv, optind);
     srch_db *db = NULL;
-    if ((rc = open_index(ctx, "distinctive", &db))) {
+    if ((rc = cli_open_db(ctx, "distinctive", &db))) {
         free(query);
         return rc;
     }
@@ -515,7 +458,7 @@ int cmd_distinctive(cli_ctx *ctx, int argc, char **argv)
     srch_distinctive *d = NULL;
     srch_error err;
     if (srch_get_distinctive(db, &dopt, &d, &err) != SRCH_OK) {
-        rc = query_error(ctx, "distinctive", &err, query);
+        rc = cli_search_error(ctx, "distinctive", &err, query);
         free(query);
         srch_close(db);
         return rc;
@@ -546,7 +489,7 @@ int cmd_distinctive(cli_ctx *ctx, int argc, char **argv)
             buf_puts(&b, "]}");
         }
         buf_puts(&b, "]}\n");
-        rc = emit(&b);
+        rc = cli_print_buf(&b);
     } else {
         buf_free(&b);
         printf("What sets %u passage%s from %u report%s apart ('%s')",

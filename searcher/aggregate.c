@@ -379,25 +379,6 @@ void srch_aggregate_free(srch_aggregate *a)
     free(a);
 }
 
-static const srch_report *agg_report(srch_db *db, srch_aggregate *a,
-                                     const char *rid)
-{
-    for (size_t i = 0; i < a->n_reports; i++)
-        if (strcmp(a->reports[i]->id, rid) == 0)
-            return a->reports[i];
-    srch_report *r = srch_report_load(db, rid);
-    if (!r)
-        return NULL;
-    srch_report **nr = realloc(a->reports, (a->n_reports + 1) * sizeof *nr);
-    if (!nr) {
-        srch_report_free(r);
-        return NULL;
-    }
-    a->reports = nr;
-    nr[a->n_reports++] = r;
-    return r;
-}
-
 static int cmp_year(const void *x, const void *y)
 {
     return strcmp(((const srch_year_count *)x)->year,
@@ -620,7 +601,9 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
             srch_hit *h = &at->examples[at->n_examples];
             memset(h, 0, sizeof *h);
             if (srch_passage_locate(doc, rid, &index) == 0 &&
-                srch_passage_fill(db, h, doc, agg_report(db, a, rid),
+                srch_passage_fill(db, h, doc,
+                                  srch_report_cached(db, &a->reports,
+                                                     &a->n_reports, rid),
                                   index) == 0) {
                 h->rank = (unsigned)at->n_examples + 1;
                 at->n_examples++;

@@ -504,25 +504,6 @@ void srch_distinctive_free(srch_distinctive *d)
     free(d);
 }
 
-static const srch_report *report_for(srch_db *db, srch_distinctive *d,
-                                     const char *rid)
-{
-    for (size_t i = 0; i < d->n_reports; i++)
-        if (strcmp(d->reports[i]->id, rid) == 0)
-            return d->reports[i];
-    srch_report *r = srch_report_load(db, rid);
-    if (!r)
-        return NULL;
-    srch_report **nr = realloc(d->reports, (d->n_reports + 1) * sizeof *nr);
-    if (!nr) {
-        srch_report_free(r);
-        return NULL;
-    }
-    d->reports = nr;
-    nr[d->n_reports++] = r;
-    return r;
-}
-
 static int fill_example(srch_db *db, srch_distinctive *d, srch_hit *h,
                         uint32_t docid)
 {
@@ -534,7 +515,8 @@ static int fill_example(srch_db *db, srch_distinctive *d, srch_hit *h,
     memset(h, 0, sizeof *h);
     int rc = -1;
     if (srch_passage_locate(doc, rid, &index) == 0) {
-        const srch_report *r = report_for(db, d, rid);
+        const srch_report *r =
+            srch_report_cached(db, &d->reports, &d->n_reports, rid);
         if (r && srch_passage_fill(db, h, doc, r, index) == 0)
             rc = 0;
     }

@@ -106,6 +106,25 @@ static srch_report *load_docid(srch_db *db, uint32_t docid)
     return r;
 }
 
+const srch_report *srch_report_cached(srch_db *db, srch_report ***list,
+                                      size_t *n, const char *rid)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*list)[i]->id, rid) == 0)
+            return (*list)[i];
+    srch_report *r = srch_report_load(db, rid);
+    if (!r)
+        return NULL;
+    srch_report **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    if (!nl) {
+        srch_report_free(r);
+        return NULL;
+    }
+    *list = nl;
+    nl[(*n)++] = r;
+    return r;
+}
+
 srch_report *srch_report_load(srch_db *db, const char *rid)
 {
     char term[64];

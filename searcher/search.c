@@ -109,27 +109,6 @@ void srch_results_free(srch_results *res)
     free(res);
 }
 
-/* The report of a hit, loaded once per result list. */
-static const srch_report *report_for(srch_db *db, srch_results *res,
-                                     const char *rid)
-{
-    for (size_t i = 0; i < res->n_reports; i++)
-        if (strcmp(res->reports[i]->id, rid) == 0)
-            return res->reports[i];
-    srch_report *r = srch_report_load(db, rid);
-    if (!r)
-        return NULL;
-    srch_report **nr =
-        realloc(res->reports, (res->n_reports + 1) * sizeof *nr);
-    if (!nr) {
-        srch_report_free(r);
-        return NULL;
-    }
-    res->reports = nr;
-    nr[res->n_reports++] = r;
-    return r;
-}
-
 /* Replace each word of the query that has no hits by a suggestion. */
 static char *did_you_mean(srch_db *db, const char *query, const strlist *missing)
 {
@@ -293,7 +272,9 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
         memset(h, 0, sizeof *h);
         unsigned index = 0;
         int ok = srch_passage_locate(doc, rid, &index) == 0 &&
-                 srch_passage_fill(db, h, doc, report_for(db, res, rid),
+                 srch_passage_fill(db, h, doc,
+                                   srch_report_cached(db, &res->reports,
+                                                      &res->n_reports, rid),
                                    index) == 0;
         xc_doc_free(doc);
         if (!ok) {

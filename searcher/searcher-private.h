@@ -74,6 +74,10 @@ int srch_passage_fill(srch_db *db, srch_hit *h, xc_doc *doc,
 void srch_hit_clear(srch_hit *h);
 /* Fetch the report record of a report id (NULL if absent). */
 srch_report *srch_report_load(srch_db *db, const char *rid);
+/* The report of `rid`, loaded once into the owned list *list of *n
+ * reports (what a result's hits point to); NULL if absent. */
+const srch_report *srch_report_cached(srch_db *db, srch_report ***list,
+                                      size_t *n, const char *rid);
 
 /* ---- suggest.c ---- */
 

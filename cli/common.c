@@ -1,0 +1,64 @@
+/* common.c - what the reading commands share: the index, the query from
+ * the arguments, errors and output. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+char *cli_join_args(int argc, char **argv, int from)
+{
+    buf b = BUF_INIT;
+    for (int i = from; i < argc; i++) {
+        if (i > from)
+            buf_putc(&b, ' ');
+        buf_puts(&b, argv[i]);
+    }
+    return buf_detach(&b, NULL);
+}
+
+int cli_open_db(cli_ctx *ctx, const char *cmd, srch_db **db)
+{
+    srch_error err;
+    memset(&err, 0, sizeof err);
+    if (srch_open(cli_db_path(ctx), db, &err) != SRCH_OK)
+        return cli_error(cmd, "%s", err.message);
+    return 0;
+}
+
+int cli_search_error(cli_ctx *ctx, const char *cmd, const srch_error *err,
+                     const char *query)
+{
+    if (err->code == SRCH_ERR_QUERY && ctx->json) {
+        buf b = BUF_INIT;
+        buf_puts(&b, "{\"error\":");
+        buf_json_str(&b, err->message);
+        buf_printf(&b, ",\"column\":%zu}\n", err->column);
+        fputs(buf_cstr(&b), stderr);
+        buf_free(&b);
+    } else if (err->code == SRCH_ERR_QUERY) {
+        fprintf(stderr, "insearch %s: bad query: %s\n  %s\n", cmd,
+                err->message, query ? query : "");
+        if (query && err->column > 0 && err->column <= strlen(query) + 1)
+            fprintf(stderr, "  %*s^\n", (int)err->column - 1, "");
+    } else {
+        cli_error(cmd, "%s", err->message);
+    }
+    return 1;
+}
+
+int cli_print_buf(buf *b)
+{
+    if (buf_error(b)) {
+        buf_free(b);
+        return cli_error(NULL, "out of memory writing the output");
+    }
+    fwrite(b->data ? b->data : "", 1, b->len, stdout);
+    buf_free(b);
+    return 0;
+}
+
+void cli_json_str_or_null(buf *b, const char *s)
+{
+    buf_json_str(b, s && *s ? s : NULL);
+}
