@@ -34,7 +34,8 @@ const char cli_help_index[] =
     "             or the installed default.themes, then edit; the format is\n"
     "             in its header). Also $INSEARCH_THEMES. An index keeps the\n"
     "             taxonomy it was built with: later runs need not repeat\n"
-    "             it, and a different one needs a new index.\n"
+    "             it; given a different one, the index is built again\n"
+    "             from its files (beside it, replacing it when done).\n"
     "  --prune    drop reports whose source file no longer exists\n"
     "  --quiet    no progress bar and no summary (errors still shown)\n"
     "  --json     print the summary as JSON on stdout\n";
@@ -144,7 +145,8 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
                                    argv[optind - 1]);
         }
     }
-    if (optind >= argc && !prune)
+    /* --themes alone re-scores what an index holds (idx_rebuild) */
+    if (optind >= argc && !prune && !themes_path)
         return cli_usage_error("index", "give the files or folders to index");
     const char *db = cli_db_path(ctx);
     index_ui ui;
@@ -175,7 +177,24 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
         iopt.themes_source = themes_path;
     }
     int rc = idx_open_with(db, &cb, &iopt, &ix, &err);
-    if (rc != IDX_OK) {
+    int rebuilt = 0;
+    idx_stats st;
+    memset(&st, 0, sizeof st);
+    if (rc == IDX_ERR_THEMES_DIFFER) {
+        /* Other themes for an existing index: scores are computed as
+         * passages are written, so the index is built again from its
+         * files, beside the old one, which it then replaces at once. */
+        free(err);
+        err = NULL;
+        if (!quiet && !ctx->json)
+            fprintf(stderr, "insearch index: %s was built with other themes: "
+                            "indexing its files again with %s\n",
+                    db, themes_path);
+        rc = idx_rebuild(db, &cb, &iopt, (const char *const *)argv + optind,
+                         (size_t)(argc - optind), &st, &err);
+        rebuilt = 1;
+    }
+    if (rc != IDX_OK && !rebuilt) {
         int r = cli_error("index", "%s", err ? err : "cannot open the index");
         free(err);
         buf_free(&ui.errors_json);
@@ -185,23 +204,29 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
     thm_set_free(themes); /* the indexer has its own copy */
     themes = NULL;
     int fatal = 0, stopped = 0;
-    for (int i = optind; i < argc && !fatal && !stopped; i++) {
+    if (rebuilt) {
+        stopped = rc == IDX_ERR_INTERRUPTED;
+        fatal = rc != IDX_OK && !stopped;
+    }
+    for (int i = optind; !rebuilt && i < argc && !fatal && !stopped; i++) {
         rc = idx_add_path(ix, argv[i], &err);
         if (rc == IDX_ERR_INTERRUPTED)
             stopped = 1;
         else if (rc != IDX_OK)
             fatal = 1;
     }
-    if (!fatal && !stopped && prune && idx_prune(ix, &err) != IDX_OK)
-        fatal = 1;
-    idx_stats st = *idx_get_stats(ix);
-    char *cerr = NULL;
-    if (idx_close(ix, &cerr) != IDX_OK && !fatal) {
-        fatal = 1;
-        err = cerr;
-        cerr = NULL;
+    if (!rebuilt) {
+        if (!fatal && !stopped && prune && idx_prune(ix, &err) != IDX_OK)
+            fatal = 1;
+        st = *idx_get_stats(ix);
+        char *cerr = NULL;
+        if (idx_close(ix, &cerr) != IDX_OK && !fatal) {
+            fatal = 1;
+            err = cerr;
+            cerr = NULL;
+        }
+        free(cerr);
     }
-    free(cerr);
     ui_clear_line(&ui);
     double secs = now_seconds() - ui.start;
     double mb = (double)st.bytes / 1e6;

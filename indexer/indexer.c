@@ -4,6 +4,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -389,11 +391,12 @@ static int choose_themes(idx_indexer *ix, const idx_options *opt, char **err)
         if (err)
             *err = str_printf(
                 "%s: the index was built with other themes, and passages are "
-                "scored when they are indexed: index into a new folder to use "
-                "%s (or leave out --themes to keep the index's)",
+                "scored when they are indexed: to use %s it must be built "
+                "again (idx_rebuild; or leave out --themes to keep the "
+                "index's)",
                 ix->dbpath, source);
         free(stored);
-        return IDX_ERR_THEMES;
+        return IDX_ERR_THEMES_DIFFER;
     }
     if (!text && stored) {
         text = stored;
@@ -1300,4 +1303,182 @@ int idx_prune(idx_indexer *ix, char **err)
         if (shard_prune(ix, &ix->shards[i], err) != IDX_OK)
             return IDX_ERR;
     return IDX_OK;
+}
+
+/* ---------- rebuilding with other themes ---------- */
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+static int remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The source files of the report records of one database. */
+static int collect_sources(xc_db *db, char ***list, size_t *n, size_t *cap)
+{
+    char term[16];
+    snprintf(term, sizeof term, "%sreport", TERM_DOCTYPE);
+    uint32_t count = 0;
+    if (xc_db_termfreq(db, term, &count) != XC_OK)
+        return -1;
+    uint32_t *ids = malloc((count + 1) * sizeof *ids);
+    size_t got = 0;
+    if (!ids || xc_db_postings(db, term, ids, count, &got) != XC_OK) {
+        free(ids);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < got && rc == 0; i++) {
+        xc_doc *doc = NULL;
+        const char *data;
+        size_t len;
+        if (xc_db_get_document(db, ids[i], &doc) != XC_OK ||
+            xc_doc_get_data(doc, &data, &len) != XC_OK) {
+            xc_doc_free(doc);
+            rc = -1;
+            break;
+        }
+        char *src = idx_record_field(data, len, "source");
+        xc_doc_free(doc);
+        if (!src || !*src) {
+            free(src);
+            continue;
+        }
+        if (*n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 256;
+            char **nl = realloc(*list, nc * sizeof *nl);
+            if (!nl) {
+                free(src);
+                rc = -1;
+                break;
+            }
+            *list = nl;
+            *cap = nc;
+        }
+        (*list)[(*n)++] = src;
+    }
+    free(ids);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
+                const idx_options *opt, const char *const *paths,
+                size_t n_paths, idx_stats *stats, char **err)
+{
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    /* Hold the old shards for writing: the lock keeps other indexers out
+     * until the new index has replaced this one. */
+    idx_indexer old;
+    memset(&old, 0, sizeof old);
+    old.dbpath = (char *)dbpath;
+    xc_db *held[MAX_SHARDS] = {NULL};
+    char **sources = NULL;
+    size_t n_sources = 0, cap = 0;
+    char *tmp = str_printf("%s.rebuild", dbpath);
+    int rc = IDX_OK;
+    if (!tmp) {
+        if (err)
+            *err = str_dup("out of memory");
+        return IDX_ERR;
+    }
+    if (layout_shards(&old, err) != 0) {
+        rc = IDX_ERR;
+        goto done;
+    }
+    for (size_t i = 0; i < old.n_shards && rc == IDX_OK; i++) {
+        int orc = xc_db_open(old.shards[i].path, XC_OPEN_WRITE, &held[i]);
+        if (orc != XC_OK) {
+            if (err)
+                *err = orc == XC_ERR_LOCK
+                           ? str_printf("%s: the database is being written by "
+                                        "another insearch process", dbpath)
+                           : str_printf("%s: cannot open the database: %s",
+                                        old.shards[i].path, xc_last_error());
+            rc = orc == XC_ERR_LOCK ? IDX_ERR_LOCK : IDX_ERR;
+            break;
+        }
+        if (collect_sources(held[i], &sources, &n_sources, &cap) < 0) {
+            if (err)
+                *err = xc_message("reading the indexed files");
+            rc = IDX_ERR;
+        }
+    }
+    if (rc != IDX_OK)
+        goto done;
+    qsort(sources, n_sources, sizeof *sources, cmp_str);
+    /* A leftover of an earlier run that did not finish: start afresh. */
+    if (remove_tree(tmp) != 0) {
+        if (err)
+            *err = str_printf("%s: cannot remove: %s", tmp, strerror(errno));
+        rc = IDX_ERR;
+        goto done;
+    }
+    idx_indexer *ix = NULL;
+    rc = idx_open_with(tmp, cb, opt, &ix, err);
+    if (rc != IDX_OK)
+        goto done;
+    uint64_t gone = 0;
+    for (size_t i = 0; i < n_sources && rc == IDX_OK; i++) {
+        struct stat st;
+        if (stat(sources[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            gone++;
+            continue;
+        }
+        rc = idx_add_path(ix, sources[i], err);
+    }
+    for (size_t i = 0; i < n_paths && rc == IDX_OK; i++)
+        rc = idx_add_path(ix, paths[i], err);
+    idx_stats st = *idx_get_stats(ix);
+    st.files_pruned += gone;
+    int crc = idx_close(ix, rc == IDX_OK ? err : NULL);
+    if (rc == IDX_OK)
+        rc = crc;
+    if (stats)
+        *stats = st;
+    if (rc != IDX_OK) {
+        remove_tree(tmp);
+        goto done;
+    }
+    /* The switch: one atomic exchange of the two folders, so that the
+     * index path always holds a whole index. */
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dbpath, RENAME_EXCHANGE) != 0) {
+        if (err)
+            *err = str_printf("%s: cannot put the new index in place: %s "
+                              "(the old one is unchanged; the new one is in "
+                              "%s)", dbpath, strerror(errno), tmp);
+        rc = IDX_ERR;
+        goto done;
+    }
+    for (size_t i = 0; i < old.n_shards; i++) {
+        xc_db_close(held[i]);
+        held[i] = NULL;
+    }
+    remove_tree(tmp); /* now the old index */
+done:
+    for (size_t i = 0; i < old.n_shards; i++) {
+        xc_db_close(held[i]);
+        free(old.shards[i].path);
+    }
+    for (size_t i = 0; i < n_sources; i++)
+        free(sources[i]);
+    free(sources);
+    free(tmp);
+    return rc;
 }

@@ -19,8 +19,9 @@
 #define IDX_ERR (-1)          /* see the message */
 #define IDX_ERR_LOCK (-2)     /* another indexer is writing this database */
 #define IDX_ERR_INTERRUPTED (-3)
-#define IDX_ERR_THEMES (-4)   /* the theme taxonomy is bad, or differs from
-                                 the one the index was built with */
+#define IDX_ERR_THEMES (-4)   /* the theme taxonomy is bad */
+#define IDX_ERR_THEMES_DIFFER (-5) /* the index was built with another
+                                      taxonomy: see idx_rebuild */
 
 /* Bumped when the terms or stored data change incompatibly. */
 #define IDX_FORMAT_VERSION "2"
@@ -60,7 +61,7 @@ typedef struct idx_options {
      * name to give it in errors. NULL: the one the index was built with,
      * or for a new index the built-in one. An index keeps its taxonomy
      * (scores are computed when a passage is written), so a different one
-     * for an index that has passages is IDX_ERR_THEMES. */
+     * for an index that has one is IDX_ERR_THEMES_DIFFER. */
     const char *themes_text;
     const char *themes_source;
 } idx_options;
@@ -69,6 +70,19 @@ typedef struct idx_options {
 
 int idx_open_with(const char *dbpath, const idx_callbacks *cb,
                   const idx_options *opt, idx_indexer **out, char **err);
+
+/* Build the index at `dbpath` again with the taxonomy of `opt`: the files
+ * its reports came from (and then `paths`) are indexed into a new index
+ * beside it ("DBPATH.rebuild"), which takes the old one's place in one
+ * atomic rename (RENAME_EXCHANGE); the old one is then removed. Until that
+ * rename the old index is untouched, so a crash, a kill or should_stop
+ * (IDX_ERR_INTERRUPTED) leaves it as it was; its shards are held open for
+ * writing meanwhile, so no other indexer can change it. Files that have
+ * gone are left out (counted in files_pruned). *stats gets the new run's
+ * counts. */
+int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
+                const idx_options *opt, const char *const *paths,
+                size_t n_paths, idx_stats *stats, char **err);
 
 /* Index a file or, recursively, a folder. Bad files are reported through
  * on_error and counted; they never stop the run. Returns IDX_OK, or an error

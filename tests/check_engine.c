@@ -593,6 +593,89 @@ START_TEST(test_themes_list_counts)
 }
 END_TEST
 
+/* --- rebuilding with other themes --- */
+
+static const char other_themes[] =
+    "[food]\nname = Catering\n4 catering\n4 hospitality\n"
+    "[polarity]\nweakness 2 too few\n";
+
+static int stop_now(void *ctx)
+{
+    (void)ctx;
+    return 1;
+}
+
+static size_t count_passages(void)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    srch_stats st;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    ck_assert_int_eq(srch_get_stats(db, dbdir, &st, &err), SRCH_OK);
+    srch_close(db);
+    return (size_t)st.passages;
+}
+
+static int index_has_theme(const char *id)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_theme_list *l = NULL;
+    ck_assert_int_eq(srch_themes(db, &l, &err), SRCH_OK);
+    int found = 0;
+    for (size_t i = 0; i < l->n; i++)
+        found |= strcmp(l->themes[i].id, id) == 0;
+    srch_theme_list_free(l);
+    srch_close(db);
+    return found;
+}
+
+START_TEST(test_other_themes_rebuild_or_nothing)
+{
+    size_t before = count_passages();
+    idx_options opt = IDX_OPTIONS_INIT;
+    opt.themes_text = other_themes;
+    opt.themes_source = "test themes";
+    idx_indexer *ix = NULL;
+    char *err = NULL;
+    /* opening with other themes says so, and changes nothing */
+    ck_assert_int_eq(idx_open_with(dbdir, NULL, &opt, &ix, &err),
+                     IDX_ERR_THEMES_DIFFER);
+    ck_assert_ptr_nonnull(err);
+    free(err);
+    err = NULL;
+    /* a rebuild stopped half way leaves the old index whole */
+    idx_callbacks stop = {NULL, NULL, stop_now, NULL};
+    idx_stats st;
+    ck_assert_int_eq(idx_rebuild(dbdir, &stop, &opt, NULL, 0, &st, &err),
+                     IDX_ERR_INTERRUPTED);
+    free(err);
+    err = NULL;
+    ck_assert(index_has_theme("prevent"));
+    ck_assert(!index_has_theme("food"));
+    ck_assert_uint_eq(count_passages(), before);
+    char *work = str_printf("%s.rebuild", dbdir);
+    struct stat sb;
+    ck_assert_int_ne(stat(work, &sb), 0); /* cleaned up */
+    /* a whole rebuild puts the new themes in place, same passages */
+    errs e = {0, ""};
+    idx_callbacks cb = {on_error, NULL, NULL, &e};
+    ck_assert_int_eq(idx_rebuild(dbdir, &cb, &opt, NULL, 0, &st, &err),
+                     IDX_OK);
+    ck_assert_uint_eq(st.files_indexed, 2);
+    ck_assert(index_has_theme("food"));
+    ck_assert(!index_has_theme("prevent"));
+    ck_assert_uint_eq(count_passages(), before);
+    ck_assert_int_ne(stat(work, &sb), 0);
+    free(work);
+    /* and later runs keep them without being told */
+    ck_assert_int_eq(idx_open(dbdir, NULL, &ix, &err), IDX_OK);
+    ck_assert_int_eq(idx_close(ix, &err), IDX_OK);
+    ck_assert(index_has_theme("food"));
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -614,6 +697,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_theme_and_polarity_facets);
     tcase_add_test(tc, test_weaknesses_counts_match_searches);
     tcase_add_test(tc, test_themes_list_counts);
+    tcase_add_test(tc, test_other_themes_rebuild_or_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -156,10 +156,19 @@ lacks "a custom taxonomy replaces the built-in one" "$work/mine.json" '"id":"pre
 # the index keeps it: a later run without --themes is fine
 insearch index --db "$work/mine" --quiet "$SAMPLES" 2>"$work/mine2.err"
 [ $? -eq 0 ] && ok || { no "re-indexing keeps the index's themes"; cat "$work/mine2.err"; }
-# another taxonomy for the same index is refused, with the reason
-insearch index --db "$db" --themes "$work/mine.themes" "$SAMPLES" >"$work/other.out" 2>&1
-[ $? -eq 1 ] && ok || no "other themes for an existing index exit 1"
-contains "other themes: the reason" "$work/other.out" 'other themes'
+# another taxonomy for an existing index: it is built again from its files
+cp -r "$db" "$work/swap"
+insearch index --db "$work/swap" --themes "$work/mine.themes" >"$work/other.out" 2>&1
+[ $? -eq 0 ] && ok || { no "other themes rebuild an existing index"; cat "$work/other.out"; }
+contains "a rebuild says why" "$work/other.out" 'built with other themes'
+insearch themes --db "$work/swap" --json >"$work/swap.json"
+contains "the rebuilt index has the new themes" "$work/swap.json" '"id":"food"'
+lacks "the rebuilt index lost the old ones" "$work/swap.json" '"id":"prevent"'
+insearch stats --db "$work/swap" --json >"$work/swap-stats.json"
+insearch stats --db "$db" --json >"$work/db-stats.json"
+p1=$(grep -o '"passages":[0-9]*' "$work/swap-stats.json"); p2=$(grep -o '"passages":[0-9]*' "$work/db-stats.json")
+if [ -n "$p1" ] && [ "$p1" = "$p2" ]; then ok; else no "the rebuilt index has every passage ($p1 vs $p2)"; fi
+if [ -e "$work/swap.rebuild" ]; then no "the rebuild left its work folder"; else ok; fi
 # a broken file is named with its line
 printf '[theme ok]\n4 fine\nnot a cue line\n' >"$work/bad.themes"
 insearch index --db "$work/bad" --themes "$work/bad.themes" "$SAMPLES" >"$work/bad.out" 2>&1
