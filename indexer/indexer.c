@@ -1391,7 +1391,12 @@ int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
     xc_db *held[MAX_SHARDS] = {NULL};
     char **sources = NULL;
     size_t n_sources = 0, cap = 0;
-    char *tmp = str_printf("%s.rebuild", dbpath);
+    /* "db/" names the folder db: its sibling is "db.rebuild", not
+     * "db/.rebuild" */
+    size_t dl = strlen(dbpath);
+    while (dl > 1 && dbpath[dl - 1] == '/')
+        dl--;
+    char *tmp = str_printf("%.*s.rebuild", (int)dl, dbpath);
     int rc = IDX_OK;
     if (!tmp) {
         if (err)

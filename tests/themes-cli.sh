@@ -158,7 +158,7 @@ insearch index --db "$work/mine" --quiet "$SAMPLES" 2>"$work/mine2.err"
 [ $? -eq 0 ] && ok || { no "re-indexing keeps the index's themes"; cat "$work/mine2.err"; }
 # another taxonomy for an existing index: it is built again from its files
 cp -r "$db" "$work/swap"
-insearch index --db "$work/swap" --themes "$work/mine.themes" >"$work/other.out" 2>&1
+insearch index --db "$work/swap/" --themes "$work/mine.themes" >"$work/other.out" 2>&1
 [ $? -eq 0 ] && ok || { no "other themes rebuild an existing index"; cat "$work/other.out"; }
 contains "a rebuild says why" "$work/other.out" 'built with other themes'
 insearch themes --db "$work/swap" --json >"$work/swap.json"
