@@ -427,6 +427,16 @@ THEME_CMDS=(
     "search --theme prevent"
     "search theme:functional-skills polarity:weakness grade:inadequate"
 )
+# `similar` and `history` for a provider of the corpus (the first with a
+# URN that `reports` lists)
+if [ -n "${OK[insearch]:-}" ]; then
+    BENCH_URN=$("$INSEARCH" reports --db "$WORKDIR/db-insearch" --json --limit 50 |
+        grep -o '"urn":"[0-9]*"' | head -n 1 | cut -d'"' -f4)
+    if [ -n "$BENCH_URN" ]; then
+        THEME_CMDS+=("similar --json $BENCH_URN" "similar --json --improved $BENCH_URN"
+            "history --json $BENCH_URN")
+    fi
+fi
 declare -A THEME_MS
 if [ -n "${OK[insearch]:-}" ]; then
     echo "insearch: theme commands, $THEME_ROUNDS rounds" >&2
@@ -497,7 +507,7 @@ label_of() {
         echo
         echo "insearch: $PASSAGES passages indexed ($PASSAGES_PER_S passages/s)"
         echo "insearch in process (open, search, snippets, output; no process start): p50 $INPROC_P50 ms, p95 $INPROC_P95 ms"
-        echo "insearch theme commands, whole processes, median (max) of $THEME_ROUNDS runs:"
+        echo "insearch theme and provider commands, whole processes, median (max) of $THEME_ROUNDS runs:"
         for c in "${THEME_CMDS[@]}"; do
             printf '  %-66s %s ms\n' "insearch $c" "${THEME_MS[$c]:-not run}"
         done

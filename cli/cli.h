@@ -32,14 +32,26 @@ const char *cli_db_path(cli_ctx *ctx);
 char *cli_join_args(int argc, char **argv, int from);
 /* Open the index, or print why not and return 1. */
 int cli_open_db(cli_ctx *ctx, const char *cmd, srch_db **db);
-/* Print a search failure (a bad query: the message and a caret under its
- * column, or JSON on stderr with --json) and return 1. */
+/* Print a failure of the searcher and return 1: a bad query with a caret
+ * under its column; with --json, {"error", "kind" (query, not_found,
+ * ambiguous, failed), "column"} on stderr. */
 int cli_search_error(cli_ctx *ctx, const char *cmd, const srch_error *err,
                      const char *query);
 /* Write the buffer to stdout and free it; 1 if it ran out of memory. */
 int cli_print_buf(buf *b);
 /* A JSON string, or null for NULL or "". */
 void cli_json_str_or_null(buf *b, const char *s);
+/* A report record as JSON (the shape `reports --json` prints; full adds
+ * format, charset, passages and judgements); null for NULL. */
+void cli_json_report(buf *b, const srch_report *r, int full);
+/* The few fields of a report that name it, as JSON. */
+void cli_json_report_brief(buf *b, const srch_report *r);
+/* A passage with its section, polarity, themes and report, as JSON. */
+void cli_json_passage(buf *b, const srch_hit *h);
+/* Print a passage cut to about `max` bytes at a word boundary. */
+void cli_print_cut(const char *s, size_t max);
+/* Print "Provider, year, grade (id ID)". */
+void cli_print_report_ref(const srch_report *r);
 
 int cmd_index(cli_ctx *ctx, int argc, char **argv);
 int cmd_search(cli_ctx *ctx, int argc, char **argv);
@@ -50,6 +62,8 @@ int cmd_themes(cli_ctx *ctx, int argc, char **argv);
 int cmd_weaknesses(cli_ctx *ctx, int argc, char **argv);
 int cmd_strengths(cli_ctx *ctx, int argc, char **argv);
 int cmd_distinctive(cli_ctx *ctx, int argc, char **argv);
+int cmd_similar(cli_ctx *ctx, int argc, char **argv);
+int cmd_history(cli_ctx *ctx, int argc, char **argv);
 
 extern const char cli_help_index[];
 extern const char cli_help_search[];
@@ -59,5 +73,7 @@ extern const char cli_help_stats[];
 extern const char cli_help_themes[];
 extern const char cli_help_weaknesses[];
 extern const char cli_help_distinctive[];
+extern const char cli_help_similar[];
+extern const char cli_help_history[];
 
 #endif /* INSEARCH_CLI_H */

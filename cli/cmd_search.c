@@ -232,52 +232,6 @@ static char *query_with_filters(const char *query, const char *theme,
 
 /* ---------- JSON ---------- */
 
-static void json_report(buf *b, const srch_report *r, int full)
-{
-    if (!r) {
-        buf_puts(b, "null");
-        return;
-    }
-    buf_puts(b, "{\"id\":");
-    buf_json_str(b, r->id);
-    buf_puts(b, ",\"provider\":");
-    cli_json_str_or_null(b, r->provider);
-    buf_puts(b, ",\"urn\":");
-    cli_json_str_or_null(b, r->urn);
-    buf_puts(b, ",\"kind\":");
-    cli_json_str_or_null(b, r->kind);
-    buf_puts(b, ",\"type\":");
-    cli_json_str_or_null(b, r->type);
-    buf_puts(b, ",\"date_start\":");
-    cli_json_str_or_null(b, r->date_start);
-    buf_puts(b, ",\"date_end\":");
-    cli_json_str_or_null(b, r->date_end);
-    buf_puts(b, ",\"grade\":");
-    cli_json_str_or_null(b, r->grade);
-    buf_puts(b, ",\"previous_grade\":");
-    cli_json_str_or_null(b, r->previous_grade);
-    buf_puts(b, ",\"source\":");
-    cli_json_str_or_null(b, r->source);
-    buf_puts(b, ",\"title\":");
-    cli_json_str_or_null(b, r->title);
-    if (full) {
-        buf_puts(b, ",\"format\":");
-        cli_json_str_or_null(b, r->format);
-        buf_puts(b, ",\"charset\":");
-        cli_json_str_or_null(b, r->charset);
-        buf_printf(b, ",\"passages\":%u,\"judgements\":[", r->n_passages);
-        for (size_t i = 0; i < r->n_judgements; i++) {
-            buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
-            buf_json_str(b, r->judgements[i].name);
-            buf_puts(b, ",\"grade\":");
-            cli_json_str_or_null(b, r->judgements[i].grade);
-            buf_putc(b, '}');
-        }
-        buf_putc(b, ']');
-    }
-    buf_putc(b, '}');
-}
-
 static void json_hit(buf *b, const srch_hit *h, int with_snippet)
 {
     buf_printf(b, "{\"rank\":%u,\"score\":%.4f,\"passage\":", h->rank,
@@ -310,7 +264,7 @@ static void json_hit(buf *b, const srch_hit *h, int with_snippet)
     buf_putc(b, ']');
     if (with_snippet) {
         buf_printf(b, ",\"more_in_report\":%u,\"report\":", h->collapsed);
-        json_report(b, h->report, 0);
+        cli_json_report(b, h->report, 0);
     }
     buf_putc(b, '}');
 }
@@ -530,7 +484,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
     if (ctx->json) {
         buf b = BUF_INIT;
         buf_puts(&b, "{\"report\":");
-        json_report(&b, s->report, 1);
+        cli_json_report(&b, s->report, 1);
         buf_puts(&b, ",\"passages\":[");
         for (size_t i = 0; i < s->n_passages; i++) {
             if (i)
@@ -619,7 +573,7 @@ int cmd_reports(cli_ctx *ctx, int argc, char **argv)
         for (size_t i = 0; i < l->n; i++) {
             if (i)
                 buf_putc(&b, ',');
-            json_report(&b, l->reports[i], 0);
+            cli_json_report(&b, l->reports[i], 0);
         }
         buf_puts(&b, "]}\n");
         rc = cli_print_buf(&b);

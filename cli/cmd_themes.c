@@ -142,79 +142,6 @@ static int parse_agg(cli_ctx *ctx, const char *cmd, const char *help,
     return 0;
 }
 
-static void json_report_brief(buf *b, const srch_report *r)
-{
-    if (!r) {
-        buf_puts(b, "null");
-        return;
-    }
-    buf_puts(b, "{\"id\":");
-    buf_json_str(b, r->id);
-    buf_puts(b, ",\"provider\":");
-    cli_json_str_or_null(b, r->provider);
-    buf_puts(b, ",\"urn\":");
-    cli_json_str_or_null(b, r->urn);
-    buf_puts(b, ",\"type\":");
-    cli_json_str_or_null(b, r->type);
-    buf_puts(b, ",\"kind\":");
-    cli_json_str_or_null(b, r->kind);
-    buf_puts(b, ",\"date_start\":");
-    cli_json_str_or_null(b, r->date_start);
-    buf_puts(b, ",\"grade\":");
-    cli_json_str_or_null(b, r->grade);
-    buf_puts(b, ",\"source\":");
-    cli_json_str_or_null(b, r->source);
-    buf_putc(b, '}');
-}
-
-static void json_example(buf *b, const srch_hit *h)
-{
-    buf_puts(b, "{\"passage\":");
-    buf_json_str(b, h->passage);
-    buf_puts(b, ",\"section\":");
-    cli_json_str_or_null(b, h->section);
-    buf_printf(b, ",\"passage_index\":%u,\"polarity\":", h->passage_index);
-    cli_json_str_or_null(b, h->polarity);
-    buf_puts(b, ",\"themes\":[");
-    for (size_t i = 0; i < h->n_themes; i++) {
-        buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-        buf_json_str(b, h->themes[i].id);
-        buf_printf(b, ",\"score\":%.3f}", h->themes[i].score);
-    }
-    buf_puts(b, "],\"report\":");
-    json_report_brief(b, h->report);
-    buf_putc(b, '}');
-}
-
-/* A passage cut to about `max` bytes at a word boundary, on one line. */
-static void print_cut(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max) {
-        fputs(s, stdout);
-        return;
-    }
-    size_t cut = max;
-    while (cut > max / 2 && s[cut] != ' ')
-        cut--;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    printf("%.*s ...", (int)cut, s);
-}
-
-static void print_report_ref(const srch_report *r)
-{
-    if (!r)
-        return;
-    const char *name = *r->provider ? r->provider : r->title;
-    printf("%.60s", name);
-    if (*r->date_start)
-        printf(", %.4s", r->date_start);
-    if (*r->grade)
-        printf(", %s", r->grade);
-    printf(" (id %s)", r->id);
-}
-
 /* ------------------------------------------------------------ themes */
 
 int cmd_themes(cli_ctx *ctx, int argc, char **argv)
@@ -356,7 +283,7 @@ static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
             for (size_t k = 0; k < t->n_examples && k < want; k++) {
                 if (k)
                     buf_putc(&b, ',');
-                json_example(&b, &t->examples[k]);
+                cli_json_passage(&b, &t->examples[k]);
             }
             buf_puts(&b, "]}");
         }
@@ -409,9 +336,9 @@ static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
             for (size_t k = 0; k < t->n_examples && k < want; k++) {
                 const srch_hit *h = &t->examples[k];
                 printf("    - ");
-                print_cut(h->passage, 220);
+                cli_print_cut(h->passage, 220);
                 printf("\n      ");
-                print_report_ref(h->report);
+                cli_print_report_ref(h->report);
                 putchar('\n');
             }
         }
@@ -484,7 +411,7 @@ int cmd_distinctive(cli_ctx *ctx, int argc, char **argv)
             for (size_t k = 0; k < ph->n_examples; k++) {
                 if (k)
                     buf_putc(&b, ',');
-                json_example(&b, &ph->examples[k]);
+                cli_json_passage(&b, &ph->examples[k]);
             }
             buf_puts(&b, "]}");
         }
@@ -523,9 +450,9 @@ int cmd_distinctive(cli_ctx *ctx, int argc, char **argv)
             printf("\n\"%s\", for example:\n", ph->text);
             for (size_t k = 0; k < ph->n_examples; k++) {
                 printf("  - ");
-                print_cut(ph->examples[k].passage, 220);
+                cli_print_cut(ph->examples[k].passage, 220);
                 printf("\n    ");
-                print_report_ref(ph->examples[k].report);
+                cli_print_report_ref(ph->examples[k].report);
                 putchar('\n');
             }
         }

@@ -34,6 +34,10 @@ static const char *const usage_text =
     "                      theme (strengths: the same for strengths)\n"
     "  distinctive QUERY   words and phrases that set a group of reports\n"
     "                      apart (e.g. grade:inadequate)\n"
+    "  history URN|NAME    a provider's reports over time, and the themes\n"
+    "                      that moved between weakness and strength\n"
+    "  similar URN|NAME    comparable providers (--improved: those that\n"
+    "                      fixed the same weaknesses)\n"
     "  help [COMMAND]      help, e.g. 'insearch help search' for the query "
     "language\n"
     "  version             print the version\n"
@@ -104,6 +108,8 @@ static const cli_command commands[] = {
     {"weaknesses", cmd_weaknesses, cli_help_weaknesses},
     {"strengths", cmd_strengths, cli_help_weaknesses},
     {"distinctive", cmd_distinctive, cli_help_distinctive},
+    {"history", cmd_history, cli_help_history},
+    {"similar", cmd_similar, cli_help_similar},
     {"help", cmd_help, NULL},
     {"version", cmd_version, NULL},
     {NULL, NULL, NULL}};

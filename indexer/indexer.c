@@ -636,6 +636,57 @@ static int add_report_filters(xc_doc *doc, const rpt_report *r,
     return rc;
 }
 
+/* Until the report model states size and place (corpus/report.h), they
+ * are unknown. */
+static unsigned long rpt_report_learners(const rpt_report *r)
+{
+    (void)r;
+    return 0;
+}
+
+static const char *rpt_report_area(const rpt_report *r)
+{
+    (void)r;
+    return "";
+}
+
+/* The provider a report belongs to, for grouping reports into histories:
+ * its URN when known, else "name:" and its provider-name slug; then a tab
+ * and the name as written. And its profile: kind, stated learners and
+ * area, tab-separated. */
+static int add_provider_values(xc_doc *doc, const rpt_report *r)
+{
+    buf b = BUF_INIT;
+    if (r->urn && *r->urn) {
+        buf_puts(&b, r->urn);
+    } else {
+        char *slug = str_slugify(r->provider ? r->provider : "");
+        if (!slug)
+            return XC_ERR_NOMEM;
+        if (*slug)
+            buf_printf(&b, "name:%s", slug);
+        free(slug);
+    }
+    int rc = XC_OK;
+    if (b.len) {
+        buf_putc(&b, '\t');
+        buf_puts(&b, r->provider ? r->provider : "");
+        rc = buf_error(&b) ? XC_ERR_NOMEM
+                           : xc_doc_add_value(doc, SLOT_PROVIDER_KEY, b.data,
+                                              b.len > TERM_MAX_BYTES * 4
+                                                  ? TERM_MAX_BYTES * 4
+                                                  : b.len);
+    }
+    buf_reset(&b);
+    buf_printf(&b, "%s\t%lu\t%s", r->kind ? r->kind : "",
+               rpt_report_learners(r), rpt_report_area(r));
+    if (rc == XC_OK)
+        rc = buf_error(&b) ? XC_ERR_NOMEM
+                           : xc_doc_add_value(doc, SLOT_PROFILE, b.data, b.len);
+    buf_free(&b);
+    return rc;
+}
+
 static void kv(buf *b, const char *key, const char *value)
 {
     /* Values are one line each: newlines in a value become spaces. */
@@ -651,9 +702,28 @@ static void kv(buf *b, const char *key, const char *value)
 #define RT_WEAK 2u
 #define RT_STRONG 4u
 
-static int add_report_themes(xc_doc *doc, const thm_set *set,
-                             const unsigned char *flags)
+/* What a report's passages say per theme, gathered as they are written:
+ * the flags above, and the summed strengths of its weakness and strength
+ * passages (the report's theme vectors, which `similar` compares). */
+typedef struct report_themes {
+    unsigned char *flags;
+    double *weak, *strong;
+} report_themes;
+
+/* "id:weight,..." for the themes with weight, or "" */
+static void vector_value(buf *b, const thm_set *set, const double *w)
 {
+    buf_reset(b);
+    for (size_t t = 0; t < thm_set_count(set); t++)
+        if (w[t] > 0)
+            buf_printf(b, "%s%s:%.2f", b->len ? "," : "", thm_set_id(set, t),
+                       w[t]);
+}
+
+static int add_report_themes(xc_doc *doc, const thm_set *set,
+                             const report_themes *rt)
+{
+    const unsigned char *flags = rt->flags;
     buf weak = BUF_INIT, strong = BUF_INIT;
     int rc = XC_OK;
     for (size_t t = 0; t < thm_set_count(set) && rc == XC_OK; t++) {
@@ -681,6 +751,17 @@ static int add_report_themes(xc_doc *doc, const thm_set *set,
     if (rc == XC_OK && strong.len)
         rc = xc_doc_add_value(doc, SLOT_STRONG_THEMES, strong.data,
                               strong.len);
+    if (rc == XC_OK) {
+        vector_value(&weak, set, rt->weak);
+        vector_value(&strong, set, rt->strong);
+        if (buf_error(&weak) || buf_error(&strong))
+            rc = XC_ERR_NOMEM;
+    }
+    if (rc == XC_OK && weak.len)
+        rc = xc_doc_add_value(doc, SLOT_WEAK_VECTOR, weak.data, weak.len);
+    if (rc == XC_OK && strong.len)
+        rc = xc_doc_add_value(doc, SLOT_STRONG_VECTOR, strong.data,
+                              strong.len);
     buf_free(&weak);
     buf_free(&strong);
     return rc;
@@ -689,7 +770,7 @@ static int add_report_themes(xc_doc *doc, const thm_set *set,
 static int write_report_record(shard *sh, const rpt_report *r,
                                const char *rid, const char *abs_path,
                                const struct stat *st,
-                               const unsigned char *theme_flags, char **err)
+                               const report_themes *rt, char **err)
 {
     xc_doc *doc = NULL;
     buf data = BUF_INIT;
@@ -732,7 +813,8 @@ static int write_report_record(shard *sh, const rpt_report *r,
         (rc = add_bool(doc, TERM_UNIQUE, rid)) != XC_OK ||
         (rc = add_bool(doc, TERM_DOCTYPE, "report")) != XC_OK ||
         (rc = add_report_filters(doc, r, rid)) != XC_OK ||
-        (rc = add_report_themes(doc, sh->ix->themes, theme_flags)) != XC_OK ||
+        (rc = add_report_themes(doc, sh->ix->themes, rt)) != XC_OK ||
+        (rc = add_provider_values(doc, r)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_STAMP, stamp, strlen(stamp))) !=
             XC_OK ||
         (rc = xc_db_replace_document(sh->db, qterm, doc, NULL)) != XC_OK)
@@ -752,9 +834,10 @@ fail:
 /* A passage's themes: terms and values from the scorer's result, and the
  * report's per-theme flags updated. */
 static int add_passage_themes(xc_doc *doc, const thm_set *set,
-                              const thm_result *res, unsigned char *flags,
+                              const thm_result *res, report_themes *rt,
                               buf *scratch)
 {
+    unsigned char *flags = rt->flags;
     int rc = XC_OK;
     buf_reset(scratch);
     for (size_t t = 0; t < res->n && rc == XC_OK; t++) {
@@ -771,10 +854,13 @@ static int add_passage_themes(xc_doc *doc, const thm_set *set,
             buf_putc(scratch, ',');
         buf_puts(scratch, id);
         flags[t] |= RT_ABOUT;
-        if (res->polarity == THM_WEAKNESS)
+        if (res->polarity == THM_WEAKNESS) {
             flags[t] |= RT_WEAK;
-        else if (res->polarity == THM_STRENGTH)
+            rt->weak[t] += res->score[t];
+        } else if (res->polarity == THM_STRENGTH) {
             flags[t] |= RT_STRONG;
+            rt->strong[t] += res->score[t];
+        }
     }
     const char *pol = thm_polarity_name(res->polarity);
     if (rc == XC_OK && scratch->len)
@@ -789,8 +875,7 @@ static int add_passage_themes(xc_doc *doc, const thm_set *set,
 }
 
 static int write_passages(shard *sh, const rpt_report *r,
-                          const char *rid, unsigned char *theme_flags,
-                          char **err)
+                          const char *rid, report_themes *rt, char **err)
 {
     buf data = BUF_INIT, scratch = BUF_INIT;
     int rc = IDX_OK;
@@ -852,8 +937,8 @@ static int write_passages(shard *sh, const rpt_report *r,
             xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
             add_bool(doc, TERM_SECTION, s ? s->slug : "") != XC_OK ||
             add_report_filters(doc, r, rid) != XC_OK ||
-            add_passage_themes(doc, sh->ix->themes, &res, theme_flags,
-                               &scratch) != XC_OK ||
+            add_passage_themes(doc, sh->ix->themes, &res, rt, &scratch) !=
+                XC_OK ||
             xc_db_add_document(sh->db, doc, NULL) != XC_OK) {
             if (err)
                 *err = xc_message("writing a passage");
@@ -955,18 +1040,22 @@ static int index_job(shard *sh, const job *j, char **err)
             *err = xc_message("replacing an old version");
         rc = IDX_ERR;
     }
-    unsigned char *theme_flags = calloc(thm_set_count(ix->themes) + 1, 1);
-    if (!theme_flags) {
+    size_t nt = thm_set_count(ix->themes) + 1;
+    report_themes rt = {calloc(nt, 1), calloc(nt, sizeof(double)),
+                        calloc(nt, sizeof(double))};
+    if (!rt.flags || !rt.weak || !rt.strong) {
         if (err)
             *err = str_dup("out of memory");
         rc = IDX_ERR;
     }
     if (rc == IDX_OK)
-        rc = write_passages(sh, r, j->rid, theme_flags, err);
+        rc = write_passages(sh, r, j->rid, &rt, err);
     if (rc == IDX_OK)
-        rc = write_report_record(sh, r, j->rid, j->abs_path, &j->st,
-                                 theme_flags, err);
-    free(theme_flags);
+        rc = write_report_record(sh, r, j->rid, j->abs_path, &j->st, &rt,
+                                 err);
+    free(rt.flags);
+    free(rt.weak);
+    free(rt.strong);
     if (rc == IDX_OK && known_add(sh, rid_value(j->rid)) < 0) {
         if (err)
             *err = str_dup("out of memory");

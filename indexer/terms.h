@@ -46,6 +46,16 @@
  * (slot 9 holds the weakness ones): `weaknesses` and `strengths` over
  * report-level filters read one record per report, not every passage. */
 #define SLOT_STRONG_THEMES 11
+/* Report record: its theme vectors, "id:weight,..." where weight is the
+ * summed strength of its weakness (12) or strength (13) passages about
+ * the theme; the provider (14: its key - the URN, else "name:" + the
+ * provider-name slug - a tab and the name as written); its profile (15:
+ * "kind\tlearners\tarea", learners 0 and area "" when not stated). What
+ * `similar` and `history` read, one record per report. */
+#define SLOT_WEAK_VECTOR 12
+#define SLOT_STRONG_VECTOR 13
+#define SLOT_PROVIDER_KEY 14
+#define SLOT_PROFILE 15
 /* Passage: theme i's strength (sortable_serialise) in slot
  * SLOT_THEME_SCORE + i, set only when positive; ranks by theme. */
 #define SLOT_THEME_SCORE 100

@@ -461,6 +461,15 @@ static const struct { const char *slug; int level; } grade_levels[] = {
     {"urgent-improvement", 4}, {"insufficient-progress", 4},
 };
 
+int srch_grade_level(const char *slug)
+{
+    for (size_t i = 0; slug && i < sizeof grade_levels / sizeof grade_levels[0];
+         i++)
+        if (strcmp(grade_levels[i].slug, slug) == 0)
+            return grade_levels[i].level;
+    return 0;
+}
+
 static int level_of_word(const char *w, size_t n)
 {
     static const struct { const char *w; int level; } names[] = {

@@ -50,6 +50,10 @@ void hl_terms_free(hl_terms *hl);
  * when results are ranked: SRCH_RANK_TEXT when the query has a text part
  * that weighs results, SRCH_RANK_THEME when a theme: filter at the top
  * level adds the passages' theme strength to the weight. */
+/* A grade slug on the one 1-4 scale of `level:` (1 outstanding .. 4
+ * inadequate; doc/THEMES.md); 0 for no or an unknown grade. */
+int srch_grade_level(const char *slug);
+
 #define SRCH_RANK_TEXT 1
 #define SRCH_RANK_THEME 2
 int srch_compile(srch_db *db, const qp_node *root, const char *doctype,

@@ -258,4 +258,97 @@ int srch_get_distinctive(srch_db *db, const srch_distinctive_options *opt,
                          srch_distinctive **out, srch_error *err);
 void srch_distinctive_free(srch_distinctive *d);
 
+/* ---- providers (searcher/providers.c) ---- */
+
+/* A provider is named by its URN or by its name (any of its words, as
+ * provider: does). A name that matches no provider is SRCH_ERR_NOT_FOUND
+ * ("no provider called ..."); one that matches several is
+ * SRCH_ERR_AMBIGUOUS, the message listing them. */
+
+typedef struct srch_theme_weight {
+    char *id;
+    double weight;  /* summed strength of the report's passages on it */
+} srch_theme_weight;
+
+typedef struct srch_history_entry {
+    srch_report *report;
+    srch_theme_weight *weaknesses; /* its main weaknesses, strongest first */
+    size_t n_weaknesses;
+    srch_theme_weight *strengths;
+    size_t n_strengths;
+    char **improved;  /* main weaknesses of the report before that are not
+                         weaknesses here (strengths, or not mentioned) */
+    size_t n_improved;
+    char **declined;  /* main strengths before that are weaknesses here */
+    size_t n_declined;
+} srch_history_entry;
+
+typedef struct srch_history {
+    char *provider;   /* the name of the latest report */
+    char *urn;        /* "" when the reports give none */
+    srch_history_entry *reports; /* oldest first */
+    size_t n_reports;
+} srch_history;
+
+int srch_provider_history(srch_db *db, const char *who, srch_history **out,
+                          srch_error *err);
+void srch_history_free(srch_history *h);
+
+typedef struct srch_similar_options {
+    const char *who;        /* URN or name */
+    const char *report_id;  /* compare this report of theirs, not the
+                               latest (NULL: latest full inspection) */
+    unsigned limit;         /* providers to return (default 10) */
+    int same_type;          /* only providers of the same type */
+    double findings_weight; /* 0..1: findings against profile (default
+                               0.7 when negative) */
+    int improved;           /* only providers whose next report improved on
+                               the weaknesses they shared */
+} srch_similar_options;
+
+#define SRCH_SIMILAR_OPTIONS_INIT {NULL, NULL, 10, 0, -1.0, 0}
+
+typedef struct srch_shared_theme {
+    char *id;
+    const char *polarity;   /* "weakness" or "strength" (static) */
+    double mine, theirs;    /* the theme's weight in each report */
+    srch_hit *mine_passage; /* the strongest passage on it in each report,
+                               or NULL (owned) */
+    srch_hit *their_passage;
+    srch_hit *after_passage; /* --improved: what their next report says on
+                                it (a strength when there is one) */
+} srch_shared_theme;
+
+typedef struct srch_peer {
+    char *provider, *urn;
+    double score;           /* findings_weight * findings + (1 - it) * profile */
+    double findings;        /* 0.6 cos(weakness vectors) + 0.4 cos(strengths) */
+    double profile;         /* type 0.5 (a related type 0.3: colleges;
+                               sixth forms; work-based; adult and
+                               community), grade level 0.2, size band 0.2
+                               (adjacent 0.1), area 0.1 */
+    const srch_report *report;  /* the report of theirs compared */
+    const srch_report *after;   /* --improved: their next report */
+    srch_shared_theme *shared;  /* shared weaknesses, then strengths; with
+                                   --improved, the weaknesses they fixed */
+    size_t n_shared;
+    int same_type, same_level, same_size, same_area;
+    unsigned long learners;     /* theirs, 0 unknown */
+    char *area;
+} srch_peer;
+
+typedef struct srch_similar {
+    const srch_report *target;  /* the report compared against */
+    unsigned long learners;     /* the target's stated size, 0 unknown */
+    char *area;
+    srch_peer *peers;           /* best first */
+    size_t n_peers;
+    srch_report **reports;      /* owned: what the pointers point to */
+    size_t n_reports;
+} srch_similar;
+
+int srch_similar_run(srch_db *db, const srch_similar_options *opt,
+                     srch_similar **out, srch_error *err);
+void srch_similar_free(srch_similar *s);
+
 #endif /* INSEARCH_SEARCHER_H */
