@@ -676,6 +676,61 @@ START_TEST(test_other_themes_rebuild_or_nothing)
 }
 END_TEST
 
+/* --- providers --- */
+
+START_TEST(test_history_and_similar)
+{
+    srch_db *db = NULL;
+    srch_error err;
+    ck_assert_int_eq(srch_open(dbdir, &db, &err), SRCH_OK);
+    srch_history *h = NULL;
+    ck_assert_int_eq(srch_provider_history(db, "1278341", &h, &err), SRCH_OK);
+    ck_assert_str_eq(h->provider, "Ashcombe Training Limited");
+    ck_assert_str_eq(h->urn, "1278341");
+    ck_assert_uint_eq(h->n_reports, 1);
+    ck_assert_str_eq(h->reports[0].report->date_start, "2024-05-14");
+    srch_history_free(h);
+    /* by name, any of its words */
+    ck_assert_int_eq(srch_provider_history(db, "brindle", &h, &err), SRCH_OK);
+    ck_assert_str_eq(h->urn, "130999");
+    srch_history_free(h);
+    ck_assert_int_eq(srch_provider_history(db, "Nowhere Training", &h, &err),
+                     SRCH_ERR_NOT_FOUND);
+    ck_assert_ptr_null(h);
+    ck_assert_ptr_nonnull(strstr(err.message, "no provider called"));
+
+    srch_similar_options so = SRCH_SIMILAR_OPTIONS_INIT;
+    so.who = "Ashcombe";
+    srch_similar *s = NULL;
+    ck_assert_int_eq(srch_similar_run(db, &so, &s, &err), SRCH_OK);
+    ck_assert_str_eq(s->target->provider, "Ashcombe Training Limited");
+    ck_assert_uint_eq(s->n_peers, 1);
+    const srch_peer *p = &s->peers[0];
+    ck_assert_str_eq(p->provider, "Brindle Vale College");
+    ck_assert(p->score >= 0 && p->score <= 1);
+    ck_assert_double_eq_tol(p->score, 0.7 * p->findings + 0.3 * p->profile,
+                            1e-9);
+    ck_assert(!p->same_type); /* a training provider and a college */
+    srch_similar_free(s);
+    /* --same-type leaves no one; --improved neither (no later reports) */
+    so.same_type = 1;
+    ck_assert_int_eq(srch_similar_run(db, &so, &s, &err), SRCH_OK);
+    ck_assert_uint_eq(s->n_peers, 0);
+    srch_similar_free(s);
+    so.same_type = 0;
+    so.improved = 1;
+    ck_assert_int_eq(srch_similar_run(db, &so, &s, &err), SRCH_OK);
+    ck_assert_uint_eq(s->n_peers, 0);
+    srch_similar_free(s);
+    /* a report id instead of a provider */
+    so.improved = 0;
+    so.who = NULL;
+    so.report_id = "nosuchreport";
+    ck_assert_int_eq(srch_similar_run(db, &so, &s, &err), SRCH_ERR_NOT_FOUND);
+    srch_close(db);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -698,6 +753,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_weaknesses_counts_match_searches);
     tcase_add_test(tc, test_themes_list_counts);
     tcase_add_test(tc, test_other_themes_rebuild_or_nothing);
+    tcase_add_test(tc, test_history_and_similar);
     suite_add_tcase(s, tc);
     return s;
 }
