@@ -506,6 +506,14 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
                r->format, r->charset);
         if (*r->type)
             printf("type:     %s\n", r->type);
+        if (r->learners || *r->area) {
+            printf("profile: ");
+            if (r->learners)
+                printf(" %lu learners", r->learners);
+            if (*r->area)
+                printf("%s area %s", r->learners ? "," : "", r->area);
+            putchar('\n');
+        }
         for (size_t i = 0; i < r->n_judgements; i++)
             printf("  %-60.60s %s\n", r->judgements[i].name,
                    grade_words(r->judgements[i].grade));

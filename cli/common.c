@@ -97,6 +97,12 @@ void cli_json_report(buf *b, const srch_report *r, int full)
     cli_json_str_or_null(b, r->source);
     buf_puts(b, ",\"title\":");
     cli_json_str_or_null(b, r->title);
+    if (r->learners)
+        buf_printf(b, ",\"learners\":%lu", r->learners);
+    else
+        buf_puts(b, ",\"learners\":null");
+    buf_puts(b, ",\"area\":");
+    cli_json_str_or_null(b, r->area);
     if (full) {
         buf_puts(b, ",\"format\":");
         cli_json_str_or_null(b, r->format);

@@ -11,6 +11,7 @@
  */
 #include "corpus/report-private.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -891,6 +892,881 @@ static int org_name_guess(const rpt_block *bl, size_t nb, char *out, size_t cap)
     return 0;
 }
 
+/* ------------------------------------------------------------ profile */
+
+/* Learners and area: what `insearch similar` compares. Both are read only
+ * from inspection reports (an article or minutes may count someone else's
+ * learners), and conservatively: a number counts only when a learner noun
+ * follows it, never a year, percentage, URN, sum of money or staff count.
+ *
+ * learners: a labelled row or line ("Approximate number of all learners
+ * over the previous full contract year", "Number of learners", "Number of
+ * apprentices", in that order of preference; a total cell wins, otherwise
+ * the counts of the row and its continuation rows are added: "Full-time:
+ * 1,790" / "Part-time: 6,350"); else the first prose sentence that states
+ * the provider's size ("at the time of", "enrolled", "there were", "had
+ * 588 apprentices") summing its counts up to a colon or "including" (what
+ * follows is a breakdown), plus later sentences of the same paragraph that
+ * add a cohort with "also". "45% of the 1,200 learners" is an outcome, not
+ * a size: a count after "of" is not read.
+ *
+ * area: the postcode area (the outward code's letters) of the address in
+ * an "Address" row or line and its continuation lines, else of a letter's
+ * address block naming the provider; else the town: the last line of that
+ * address that is not a county, or the place named in the sentence that
+ * describes the provider ("NAME is a ... based in Kirkstall, Leeds" gives
+ * "Leeds", "... college in Aldermoor, Derbyshire" gives "Aldermoor": of a
+ * comma list the last place that is not a county or region; the place
+ * follows "in", "near", "town of", "city of" or "centre of"). */
+
+static int is_digit_c(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_upper_c(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* Does s (length n) start with word w, case-insensitively, as a whole
+ * word? */
+static int word_is(const char *s, size_t n, const char *w)
+{
+    size_t l = strlen(w);
+    return n >= l && prefix_nocase_any(s, w, l) &&
+           (n == l || !is_alnum_c((unsigned char)s[l]));
+}
+
+static int in_list(const char *s, size_t n, const char *const *list, size_t nl)
+{
+    size_t k;
+    for (k = 0; k < nl; k++)
+        if (strlen(list[k]) == n && prefix_nocase_any(s, list[k], n))
+            return 1;
+    return 0;
+}
+
+/* A UK postcode at s: "LS5 3BW", "B15 2TT", "EC1A 1BB". Returns its length
+ * and the length of the area letters, or 0. */
+static size_t postcode_at(const char *s, size_t n, size_t *area_len)
+{
+    size_t i = 0, a;
+    while (i < n && i < 2 && is_upper_c((unsigned char)s[i]))
+        i++;
+    a = i;
+    if (a == 0 || i >= n || !is_digit_c((unsigned char)s[i]))
+        return 0;
+    i++;
+    if (i < n && (is_digit_c((unsigned char)s[i]) || is_upper_c((unsigned char)s[i])))
+        i++;
+    if (i >= n || s[i] != ' ')
+        return 0;
+    while (i < n && s[i] == ' ')
+        i++;
+    if (i + 3 > n || !is_digit_c((unsigned char)s[i]) ||
+        !is_upper_c((unsigned char)s[i + 1]) || !is_upper_c((unsigned char)s[i + 2]))
+        return 0;
+    i += 3;
+    if (i < n && is_alnum_c((unsigned char)s[i]))
+        return 0;
+    *area_len = a;
+    return i;
+}
+
+/* The area letters of the last postcode in s[0..n), copied to out. */
+static int postcode_area(const char *s, size_t n, char out[3])
+{
+    size_t i, al, found = 0;
+    for (i = 0; i < n; i++) {
+        if (i > 0 && is_alnum_c((unsigned char)s[i - 1]))
+            continue;
+        if (postcode_at(s + i, n - i, &al)) {
+            memcpy(out, s + i, al);
+            out[al] = '\0';
+            found = 1;
+        }
+    }
+    return (int)found;
+}
+
+static int ends_with_postcode(const char *s, size_t n)
+{
+    size_t i, al, l;
+    while (n > 0 && (is_space((unsigned char)s[n - 1]) || s[n - 1] == '.'))
+        n--;
+    for (i = n >= 9 ? n - 9 : 0; i + 5 <= n; i++) {
+        if (i > 0 && is_alnum_c((unsigned char)s[i - 1]))
+            continue;
+        l = postcode_at(s + i, n - i, &al);
+        if (l && i + l == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Counties, regions and countries: the end of "Aldermoor, Derbyshire" that
+ * is not the town. */
+static int is_county(const char *s, size_t n)
+{
+    static const char *const names[] = {
+        "Cornwall", "Devon", "Dorset", "Essex", "Kent", "Norfolk", "Suffolk",
+        "Surrey", "Somerset", "Rutland", "Northumberland", "Cumbria",
+        "Merseyside", "Sussex", "Greater London", "Greater Manchester",
+        "West Midlands", "East Midlands", "Tyne and Wear", "Isle of Wight",
+        "County Durham", "England", "Wales", "Scotland", "Northern Ireland",
+        "United Kingdom", "UK", "North West", "North East", "South West",
+        "South East", "Yorkshire and the Humber", "East Anglia",
+        "Teesside", "Humberside", "Avon", "Cleveland",
+    };
+    static const char *const quarters[] = {"North ", "South ", "East ", "West "};
+    size_t k;
+    if (n >= 5 && prefix_nocase_any(s + n - 5, "shire", 5))
+        return 1;   /* Derbyshire, North Yorkshire, East Riding of Yorkshire */
+    if (in_list(s, n, names, sizeof names / sizeof names[0]))
+        return 1;
+    for (k = 0; k < 4; k++) {
+        size_t l = strlen(quarters[k]);
+        if (n > l && prefix_nocase_any(s, quarters[k], l) &&
+            in_list(s + l, n - l, names, sizeof names / sizeof names[0]))
+            return 1;
+    }
+    return 0;
+}
+
+static int is_month(const char *s, size_t n)
+{
+    static const char *const m[] = {
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    };
+    return in_list(s, n, m, sizeof m / sizeof m[0]);
+}
+
+/* Place names at s: capitalised words ("Great Yarmouth", "St Philips",
+ * "Newcastle upon Tyne") separated by ", ". Picks the last that is not a
+ * county (or the only one). Returns its length and start, or 0. */
+static size_t place_at(const char *s, size_t n, const char **out)
+{
+    static const char *const countries[] = {
+        "England", "Wales", "Scotland", "UK", "United Kingdom", "Britain",
+    };
+    const char *best = NULL;
+    size_t best_n = 0, i = 0;
+    const char *first = NULL;
+    size_t first_n = 0;
+    int items = 0;
+    while (i < n && items < 4) {
+        size_t st = i, words = 0, end = i;
+        while (i < n) {
+            size_t w = i;
+            int joiner = 0;
+            if (words > 0 && (word_is(s + i, n - i, "upon") || word_is(s + i, n - i, "on") ||
+                              word_is(s + i, n - i, "under") || word_is(s + i, n - i, "le"))) {
+                size_t j = i;
+                while (j < n && s[j] != ' ')
+                    j++;
+                if (j + 1 < n && is_upper_c((unsigned char)s[j + 1]))
+                    joiner = 1;
+            }
+            if (!joiner && !is_upper_c((unsigned char)s[i]))
+                break;
+            while (i < n && (is_alnum_c((unsigned char)s[i]) || s[i] == '-' ||
+                             s[i] == '\''))
+                i++;
+            if (i < n && s[i] == '.' && i - w <= 2)   /* "St." */
+                i++;
+            words++;
+            end = i;
+            if (i + 1 < n && s[i] == ' ' &&
+                (is_upper_c((unsigned char)s[i + 1]) || word_is(s + i + 1, n - i - 1, "upon") ||
+                 word_is(s + i + 1, n - i - 1, "on") || word_is(s + i + 1, n - i - 1, "under") ||
+                 word_is(s + i + 1, n - i - 1, "le")))
+                i++;
+            else
+                break;
+            if (words >= 5)
+                break;
+        }
+        if (words == 0 || words >= 5)
+            break;
+        if (is_month(s + st, end - st) || word_is(s + st, end - st, "The"))
+            break;
+        if (!first) {
+            first = s + st;
+            first_n = end - st;
+        }
+        if (!is_county(s + st, end - st)) {
+            best = s + st;
+            best_n = end - st;
+        }
+        items++;
+        i = end;
+        if (i + 2 < n && s[i] == ',' && s[i + 1] == ' ' && is_upper_c((unsigned char)s[i + 2]))
+            i += 2;
+        else
+            break;
+    }
+    if (!best && items == 1 && first && !in_list(first, first_n, countries,
+                                                  sizeof countries / sizeof countries[0])) {
+        best = first;   /* "a college in Kent": the county is all we have */
+        best_n = first_n;
+    }
+    *out = best;
+    return best ? best_n : 0;
+}
+
+/* ---- counting learners ---- */
+
+/* A count at s[i]: digits with optional thousands commas, not part of a
+ * year, range, percentage, fraction, level, age or sum of money. Returns
+ * its length and value, or 0. */
+static size_t count_at(const char *s, size_t n, size_t i, unsigned long *value)
+{
+    size_t j = i, digits = 0;
+    unsigned long v = 0;
+    int comma = 0;
+    if (i > 0) {
+        unsigned char p = (unsigned char)s[i - 1];
+        if (is_alnum_c(p) || p == '-' || p == '/' || p == '.' || p == ',' ||
+            p == '$' || p == '#')
+            return 0;
+        if (i >= 2 && (unsigned char)s[i - 2] == 0xC2 && p == 0xA3)
+            return 0;   /* '£' */
+    }
+    while (j < n && is_digit_c((unsigned char)s[j]) && digits < 7) {
+        v = v * 10 + (unsigned long)(s[j] - '0');
+        j++;
+        digits++;
+    }
+    if (digits == 0)
+        return 0;
+    while (j + 3 < n && s[j] == ',' && is_digit_c((unsigned char)s[j + 1]) &&
+           is_digit_c((unsigned char)s[j + 2]) && is_digit_c((unsigned char)s[j + 3]) &&
+           (j + 4 >= n || !is_digit_c((unsigned char)s[j + 4])) && digits <= 3) {
+        v = v * 1000 + (unsigned long)((s[j + 1] - '0') * 100 + (s[j + 2] - '0') * 10 +
+                                       (s[j + 3] - '0'));
+        j += 4;
+        comma = 1;
+    }
+    if (j < n && (s[j] == '-' || s[j] == '%' || s[j] == '/' || s[j] == '+' ||
+                  is_alnum_c((unsigned char)s[j]) ||
+                  (s[j] == '.' && j + 1 < n && is_digit_c((unsigned char)s[j + 1]))))
+        return 0;
+    if (!comma && digits > 4)
+        return 0;   /* a URN, a telephone number */
+    if (!comma && digits == 4 && v >= 1900 && v <= 2099)
+        return 0;   /* a year */
+    /* the word before: "level 3", "aged 16", "URN 130611", "45% of the 1,200" */
+    {
+        static const char *const before[] = {
+            "level", "levels", "aged", "age", "ages", "to", "urn", "year",
+            "years", "grade", "grades", "page", "stage", "number", "of", "the",
+            "no", "entry", "key",
+        };
+        size_t e = i, b;
+        while (e > 0 && s[e - 1] == ' ')
+            e--;
+        b = e;
+        while (b > 0 && is_alnum_c((unsigned char)s[b - 1]))
+            b--;
+        if (e > b && in_list(s + b, e - b, before, sizeof before / sizeof before[0])) {
+            /* "a total of 1,200", "the 48 learners with high needs" are
+             * not sizes either, except after "total of" */
+            size_t e2 = b, b2;
+            if (!(word_is(s + b, e - b, "of") || word_is(s + b, e - b, "the")))
+                return 0;
+            while (e2 > 0 && s[e2 - 1] == ' ')
+                e2--;
+            b2 = e2;
+            while (b2 > 0 && is_alnum_c((unsigned char)s[b2 - 1]))
+                b2--;
+            if (!(word_is(s + b, e - b, "of") && word_is(s + b2, e2 - b2, "total")))
+                return 0;
+        }
+    }
+    *value = v;
+    return j - i;
+}
+
+/* Is a learner noun attached to the count ending at s[j]? Up to three
+ * modifiers may come between ("1,460 adult learners", "1,960 full-time
+ * students"). Returns the position after the noun, or 0. */
+static size_t noun_after(const char *s, size_t n, size_t j)
+{
+    static const char *const nouns[] = {
+        "learner", "learners", "apprentice", "apprentices", "student",
+        "students", "trainee", "trainees", "prisoner", "prisoners", "adults",
+    };
+    static const char *const mods[] = {
+        "adult", "young", "modern", "advanced", "intermediate", "higher",
+        "degree", "new", "current", "residential", "enrolled", "active",
+        "other", "more", "additional", "international", "female", "male",
+        "mature", "older", "younger", "day", "evening", "weekend", "funded",
+        "registered",
+    };
+    size_t mods_seen = 0;
+    int young = 0;
+    while (mods_seen <= 3) {
+        size_t w, e;
+        int hyphen = 0, alpha = 1;
+        while (j < n && s[j] == ' ')
+            j++;
+        w = j;
+        while (j < n && (is_alnum_c((unsigned char)s[j]) || s[j] == '-')) {
+            if (s[j] == '-')
+                hyphen = 1;
+            else if (is_digit_c((unsigned char)s[j]))
+                alpha = 0;
+            j++;
+        }
+        e = j;
+        if (e == w || !alpha)
+            return 0;
+        if (in_list(s + w, e - w, nouns, sizeof nouns / sizeof nouns[0]))
+            return e;
+        if (young && word_is(s + w, e - w, "people") && e - w == 6)
+            return e;
+        if (mods_seen == 3)
+            return 0;
+        if (in_list(s + w, e - w, mods, sizeof mods / sizeof mods[0]) ||
+            (hyphen && s[w] != '-' && s[e - 1] != '-')) {
+            young = word_is(s + w, e - w, "young") && e - w == 5;
+            mods_seen++;
+            continue;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* Does the word before position i (skipping "around", "about" ...) say the
+ * provider has the count: "had 588", "It has around 310", "teaches 74"? */
+static int verb_before(const char *s, size_t i)
+{
+    static const char *const approx[] = {
+        "around", "about", "approximately", "roughly", "some", "over",
+        "nearly", "almost", "just", "circa", "than", "more", "fewer",
+    };
+    static const char *const verbs[] = {
+        "has", "had", "have", "teaches", "taught", "trains", "trained",
+        "serves", "served", "supports", "enrolled", "enrols", "enrolling",
+        "enrol", "recruited",
+    };
+    size_t guard = 0;
+    while (guard++ < 4) {
+        size_t e = i, b;
+        while (e > 0 && s[e - 1] == ' ')
+            e--;
+        b = e;
+        while (b > 0 && is_alnum_c((unsigned char)s[b - 1]))
+            b--;
+        if (b == e)
+            return 0;
+        if (in_list(s + b, e - b, verbs, sizeof verbs / sizeof verbs[0]))
+            return 1;
+        if (!in_list(s + b, e - b, approx, sizeof approx / sizeof approx[0]))
+            return 0;
+        i = b;
+    }
+    return 0;
+}
+
+static int sentence_has(const char *s, size_t n, const char *needle)
+{
+    size_t l = strlen(needle), i;
+    for (i = 0; i + l <= n; i++)
+        if (prefix_nocase_any(s + i, needle, l) &&
+            (i == 0 || !is_alnum_c((unsigned char)s[i - 1])))
+            return 1;
+    return 0;
+}
+
+/* Sum of the learner counts of one sentence; *has_verb tells whether one
+ * of them follows a verb of having. Stops at a colon or "including" once a
+ * count is taken: what follows breaks it down. */
+static unsigned long sentence_count(const char *s, size_t n, int *has_verb)
+{
+    unsigned long sum = 0, v;
+    size_t i = 0, l;
+    int taken = 0;
+    *has_verb = 0;
+    while (i < n) {
+        if (taken && (s[i] == ':' || s[i] == '(' ||
+                      (i > 0 && s[i - 1] == ' ' && word_is(s + i, n - i, "including"))))
+            break;
+        if (is_digit_c((unsigned char)s[i]) && (l = count_at(s, n, i, &v)) > 0) {
+            size_t after = noun_after(s, n, i + l);
+            if (after) {
+                if (sum + v >= sum)
+                    sum += v;
+                taken = 1;
+                if (verb_before(s, i))
+                    *has_verb = 1;
+                i = after;
+                continue;
+            }
+            i += l;
+            continue;
+        }
+        i++;
+    }
+    return sum;
+}
+
+/* Is this sentence about the inspection itself ("Inspectors interviewed 71
+ * learners")? */
+static int sentence_about_inspection(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "inspector", "interview", "observed", "spoke to", "spoke with",
+        "surveyed", "sampled", "responded", "questionnaire", "met with",
+    };
+    size_t k;
+    for (k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (sentence_has(s, n, words[k]))
+            return 1;
+    return 0;
+}
+
+static int sentence_states_size(const char *s, size_t n)
+{
+    static const char *const cues[] = {
+        "at the time of", "enrolled", "enrols", "there were", "there are",
+        "in learning", "on roll", "on programme",
+    };
+    size_t k;
+    for (k = 0; k < sizeof cues / sizeof cues[0]; k++)
+        if (sentence_has(s, n, cues[k]))
+            return 1;
+    return 0;
+}
+
+/* Next sentence of s[*pos..n): sets *st and returns its length; 0 at the
+ * end. Sentences end at ". " (or ! ?) before a capital or digit. */
+static size_t sentence_next(const char *s, size_t n, size_t *pos, size_t *st)
+{
+    size_t i = *pos;
+    while (i < n && is_space((unsigned char)s[i]))
+        i++;
+    if (i >= n)
+        return 0;
+    *st = i;
+    while (i < n) {
+        if ((s[i] == '.' || s[i] == '!' || s[i] == '?') &&
+            (i + 1 == n || (s[i + 1] == ' ' && i + 2 < n &&
+                            (is_upper_c((unsigned char)s[i + 2]) ||
+                             is_digit_c((unsigned char)s[i + 2]))))) {
+            i++;
+            break;
+        }
+        i++;
+    }
+    *pos = i;
+    return i - *st;
+}
+
+/* Skip a leading "1. " paragraph number or bullet. */
+static size_t lead_skip(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && is_digit_c((unsigned char)s[i]) && i < 3)
+        i++;
+    if (i > 0 && i + 1 < n && s[i] == '.' && s[i + 1] == ' ')
+        return i + 2;
+    return 0;
+}
+
+/* Learners from prose: see the comment at the top of this part. */
+static unsigned long learners_in_prose(const rpt_block *bl, size_t nb)
+{
+    size_t i;
+    for (i = 0; i < nb; i++) {
+        const char *t = bl[i].text;
+        size_t n = bl[i].len, pos, st, sl;
+        unsigned long total = 0;
+        int found = 0;
+        if (bl[i].kind != RPT_BLK_PARA || n > 20000)
+            continue;
+        pos = lead_skip(t, n);
+        while ((sl = sentence_next(t, n, &pos, &st)) > 0) {
+            int verb;
+            unsigned long c;
+            if (sentence_about_inspection(t + st, sl))
+                continue;
+            if (!found) {
+                c = sentence_count(t + st, sl, &verb);
+                if (c > 0 && (verb || sentence_states_size(t + st, sl))) {
+                    total = c;
+                    found = 1;
+                }
+            } else if (sentence_has(t + st, sl, "also")) {
+                c = sentence_count(t + st, sl, &verb);
+                if (total + c >= total)
+                    total += c;
+            }
+        }
+        if (found)
+            return total;
+    }
+    return 0;
+}
+
+/* Labels of size rows, best first. */
+static int learners_label_rank(const char *s, size_t n)
+{
+    static const struct { const char *folded; int rank; } size_labels[] = {
+        {"approximate number of all learners over the previous full contract year", 1},
+        {"approximate number of learners over the previous full contract year", 1},
+        {"approximate number of all learners over previous full contract year", 1},
+        {"approximate number of all learners", 1},
+        {"number of all learners over the previous full contract year", 1},
+        {"number of learners", 2}, {"total number of learners", 2},
+        {"number of learners and apprentices", 2}, {"number of enrolled learners", 2},
+        {"total learners", 2}, {"number of students", 2},
+        {"total number of students", 2}, {"number of trainees", 2},
+        {"number of learners in learning", 2}, {"number of prisoners in learning", 2},
+        {"number of apprentices", 3}, {"total number of apprentices", 3},
+        {"number of apprentices in learning", 3},
+    };
+    char f[160];
+    size_t k;
+    if (n > 150)
+        return 0;
+    rpt_text_fold(s, n, f, sizeof f);
+    for (k = 0; k < sizeof size_labels / sizeof size_labels[0]; k++)
+        if (strcmp(f, size_labels[k].folded) == 0)
+            return size_labels[k].rank;
+    return 0;
+}
+
+/* Counts of a value: a "Total" cell's number when there is one, else the
+ * sum of the cells' numbers (age ranges "16-18", "19+" are not counts). */
+typedef struct value_sum {
+    unsigned long sum, total;
+    int have_total, n;
+} value_sum;
+
+static void value_add(value_sum *vs, const char *s, size_t n)
+{
+    size_t i = 0, l;
+    unsigned long v;
+    int is_total = sentence_has(s, n, "total");
+    while (i < n) {
+        if (is_digit_c((unsigned char)s[i]) && (l = count_at(s, n, i, &v)) > 0) {
+            if (is_total && !vs->have_total) {
+                vs->total = v;
+                vs->have_total = 1;
+            }
+            if (vs->sum + v >= vs->sum)
+                vs->sum += v;
+            vs->n++;
+            i += l;
+            continue;
+        }
+        while (i < n && is_alnum_c((unsigned char)s[i]))
+            i++;
+        i++;
+    }
+}
+
+static unsigned long value_result(const value_sum *vs)
+{
+    return vs->have_total ? vs->total : vs->sum;
+}
+
+/* Cells of a row after the first, each added to vs. */
+static void row_values(value_sum *vs, const rpt_block *b, int skip_first)
+{
+    const char *p = b->text, *end = b->text + b->len;
+    int first = 1;
+    while (p <= end) {
+        const char *tab = memchr(p, '\t', (size_t)(end - p));
+        const char *ce = tab ? tab : end;
+        if (!(first && skip_first))
+            value_add(vs, p, (size_t)(ce - p));
+        first = 0;
+        if (!tab)
+            break;
+        p = tab + 1;
+    }
+}
+
+static unsigned long learners_in_labels(const rpt_block *bl, size_t nb)
+{
+    unsigned long best = 0;
+    int best_rank = 99;
+    size_t i;
+    for (i = 0; i < nb; i++) {
+        const rpt_block *b = &bl[i];
+        value_sum vs;
+        int rank = 0;
+        memset(&vs, 0, sizeof vs);
+        if (b->kind == RPT_BLK_ROW && !(b->flags & RPT_BLK_CONT_ROW)) {
+            const char *tab = memchr(b->text, '\t', b->len);
+            size_t k;
+            if (!tab)
+                continue;
+            rank = learners_label_rank(b->text, (size_t)(tab - b->text));
+            if (!rank || rank >= best_rank)
+                continue;
+            row_values(&vs, b, 1);
+            for (k = i + 1; k < nb && k < i + 8 && bl[k].kind == RPT_BLK_ROW &&
+                            (bl[k].flags & RPT_BLK_CONT_ROW); k++)
+                row_values(&vs, &bl[k], 0);
+        } else if (b->kind == RPT_BLK_PARA || b->kind == RPT_BLK_HEADING) {
+            const char *colon = memchr(b->text, ':', b->len < 120 ? b->len : 120);
+            if (colon && (rank = learners_label_rank(b->text, (size_t)(colon - b->text))) > 0) {
+                /* "Number of learners: 312" */
+                if (rank >= best_rank)
+                    continue;
+                value_add(&vs, colon + 1, b->len - (size_t)(colon - b->text) - 1);
+            } else if ((rank = learners_label_rank(b->text, b->len)) > 0 && i + 1 < nb &&
+                       bl[i + 1].kind == RPT_BLK_PARA && bl[i + 1].len <= 60) {
+                /* the label line, then its value line */
+                if (rank >= best_rank)
+                    continue;
+                value_add(&vs, bl[i + 1].text, bl[i + 1].len);
+            } else {
+                continue;
+            }
+        } else {
+            continue;
+        }
+        if (value_result(&vs) > 0) {
+            best = value_result(&vs);
+            best_rank = rank;
+        }
+    }
+    return best;
+}
+
+/* ---- area ---- */
+
+static int is_address_label(const char *s, size_t n)
+{
+    static const char *const address_labels[] = {
+        "address", "address of college", "address of provider",
+        "address of the college", "address of the provider", "provider address",
+        "college address", "main address", "head office address",
+        "registered address", "address of head office", "address of main site",
+        "postal address", "address of institution", "address of organisation",
+    };
+    char f[64];
+    size_t k;
+    if (n > 60)
+        return 0;
+    rpt_text_fold(s, n, f, sizeof f);
+    for (k = 0; k < sizeof address_labels / sizeof address_labels[0]; k++)
+        if (strcmp(f, address_labels[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Area from address lines: a postcode's letters, else the last line that is
+ * a town (no digits, not a county). */
+static int area_from_lines(const char *const *line, const size_t *len, size_t nl,
+                           char *out, size_t cap)
+{
+    char pc[3];
+    size_t k;
+    for (k = nl; k > 0; k--)
+        if (postcode_area(line[k - 1], len[k - 1], pc)) {
+            snprintf(out, cap, "%s", pc);
+            return 1;
+        }
+    if (nl < 2)
+        return 0;   /* one line ("Tannery Lane Brackenford ..."): no town */
+    for (k = nl; k > 1; k--) {
+        const char *s = line[k - 1];
+        size_t n = len[k - 1], i;
+        int digit = 0;
+        trim(&s, &n);
+        while (n > 0 && (s[n - 1] == ',' || s[n - 1] == '.'))
+            n--;
+        for (i = 0; i < n; i++)
+            if (is_digit_c((unsigned char)s[i]))
+                digit = 1;
+        if (n == 0 || digit || is_county(s, n) || !is_upper_c((unsigned char)s[0]))
+            continue;
+        if (n >= cap)
+            return 0;
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+static int area_in_address(const rpt_block *bl, size_t nb, char *out, size_t cap)
+{
+    size_t i;
+    for (i = 0; i < nb; i++) {
+        const rpt_block *b = &bl[i];
+        const char *line[10];
+        size_t len[10], nl = 0, k;
+        if (b->kind == RPT_BLK_ROW && !(b->flags & RPT_BLK_CONT_ROW)) {
+            const char *tab = memchr(b->text, '\t', b->len), *v;
+            if (!tab || !is_address_label(b->text, (size_t)(tab - b->text)))
+                continue;
+            v = tab;
+            while (v < b->text + b->len && (*v == '\t' || *v == ' '))
+                v++;
+            line[nl] = v;
+            len[nl++] = strcspn(v, "\t");
+            for (k = i + 1; k < nb && nl < 10 && bl[k].kind == RPT_BLK_ROW &&
+                            (bl[k].flags & RPT_BLK_CONT_ROW); k++) {
+                const char *c = bl[k].text;
+                while (*c == '\t' || *c == ' ')
+                    c++;
+                line[nl] = c;
+                len[nl++] = strcspn(c, "\t");
+            }
+        } else if (b->kind == RPT_BLK_PARA || b->kind == RPT_BLK_HEADING) {
+            const char *colon = memchr(b->text, ':', b->len < 40 ? b->len : 40);
+            if (colon && is_address_label(b->text, (size_t)(colon - b->text))) {
+                line[nl] = colon + 1;
+                len[nl++] = b->len - (size_t)(colon - b->text) - 1;
+            } else if (!is_address_label(b->text, b->len)) {
+                continue;
+            }
+            /* the lines that follow, up to the next label */
+            for (k = i + 1; k < nb && nl < 10 && bl[k].kind != RPT_BLK_HEADING &&
+                            bl[k].len <= 60 && !memchr(bl[k].text, ':', bl[k].len) &&
+                            count_words(bl[k].text, bl[k].len) <= 8; k++) {
+                const char *c = bl[k].text;
+                if (bl[k].kind == RPT_BLK_ROW && !(bl[k].flags & RPT_BLK_CONT_ROW))
+                    break;
+                while (*c == '\t' || *c == ' ')
+                    c++;
+                line[nl] = c;
+                len[nl++] = strcspn(c, "\t");
+                if (ends_with_postcode(c, len[nl - 1]))
+                    break;
+            }
+        } else {
+            continue;
+        }
+        for (k = 0; k < nl; k++)
+            trim(&line[k], &len[k]);
+        if (area_from_lines(line, len, nl, out, cap))
+            return 1;
+    }
+    return 0;
+}
+
+static int contains_nocase(const char *s, size_t n, const char *w)
+{
+    size_t l = strlen(w), i;
+    for (i = 0; i + l <= n; i++)
+        if (prefix_nocase_any(s + i, w, l))
+            return 1;
+    return 0;
+}
+
+/* A letter's address block ("Fenwick Sixth Form College / Mill Lane / ... /
+ * DE71 3HN") near the top: it ends in a postcode and the provider's name
+ * is in it or in the short lines just before it; the inspectorate's own
+ * address is not the provider's. */
+static int area_in_letter(const rpt_block *bl, size_t nb, const char *provider,
+                          char *out, size_t cap)
+{
+    size_t i, pl = strlen(provider);
+    if (pl == 0)
+        return 0;
+    for (i = 0; i < nb && i < 30; i++) {
+        size_t k;
+        char pc[3];
+        if (bl[i].kind == RPT_BLK_ROW || bl[i].len > 300 ||
+            !ends_with_postcode(bl[i].text, bl[i].len))
+            continue;
+        for (k = i + 1; k > 0 && k + 6 > i + 1; k--) {
+            const rpt_block *p = &bl[k - 1];
+            if (p->len > 300 || contains_nocase(p->text, p->len, "inspectorate") ||
+                contains_nocase(p->text, p->len, "ofsted") ||
+                contains_nocase(p->text, p->len, "office for standards"))
+                break;
+            if (contains_nocase(p->text, p->len, provider)) {
+                if (postcode_area(bl[i].text, bl[i].len, pc)) {
+                    snprintf(out, cap, "%s", pc);
+                    return 1;
+                }
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The sentence that describes the provider: "NAME is a ... in PLACE". */
+static int area_in_prose(const rpt_block *bl, size_t nb, const char *provider,
+                         char *out, size_t cap)
+{
+    size_t i, pl = strlen(provider);
+    if (pl == 0)
+        return 0;
+    for (i = 0; i < nb; i++) {
+        const char *t = bl[i].text;
+        size_t n = bl[i].len, pos, st, sl;
+        if ((bl[i].kind != RPT_BLK_PARA && bl[i].kind != RPT_BLK_BULLET) || n > 20000)
+            continue;
+        pos = lead_skip(t, n);
+        while ((sl = sentence_next(t, n, &pos, &st)) > 0) {
+            const char *s = t + st, *isa = NULL;
+            size_t k;
+            if (sl <= pl || !prefix_nocase_any(s, provider, pl))
+                continue;
+            for (k = pl; k + 6 <= sl; k++)
+                if (memcmp(s + k, " is a ", 6) == 0 || memcmp(s + k, " is an ", 7) == 0) {
+                    isa = s + k;
+                    break;
+                }
+            if (!isa)
+                continue;
+            for (k = (size_t)(isa - s); k < sl; k++) {
+                static const char *const cues[] = {" in ", " near ", " town of ",
+                                                   " city of ", " centre of "};
+                size_t c;
+                for (c = 0; c < sizeof cues / sizeof cues[0]; c++) {
+                    size_t l = strlen(cues[c]);
+                    const char *place;
+                    size_t pn;
+                    if (k + l > sl || memcmp(s + k, cues[c], l) != 0)
+                        continue;
+                    pn = place_at(s + k + l, sl - k - l, &place);
+                    if (pn > 0 && pn < cap) {
+                        memcpy(out, place, pn);
+                        out[pn] = '\0';
+                        return 1;
+                    }
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* learners and area of a report (ctx->r->provider already set) */
+static int profile_extract(rpt_meta_ctx *ctx)
+{
+    rpt_report *r = ctx->r;
+    char area[128];
+    r->learners = 0;
+    if (set_str(&r->area, "", 0) < 0)
+        return -1;
+    if (!ctx->is_report)
+        return 0;
+    r->learners = learners_in_labels(ctx->blocks, ctx->n_blocks);
+    if (r->learners == 0)
+        r->learners = learners_in_prose(ctx->blocks, ctx->n_blocks);
+    area[0] = '\0';
+    if (area_in_address(ctx->blocks, ctx->n_blocks, area, sizeof area) ||
+        area_in_letter(ctx->blocks, ctx->n_blocks, r->provider, area, sizeof area) ||
+        area_in_prose(ctx->blocks, ctx->n_blocks, r->provider, area, sizeof area))
+        return set_str(&r->area, area, strlen(area));
+    return 0;
+}
+
 static int block_is_question(const rpt_block *b)
 {
     return b->len > 10 && b->text[b->len - 1] == '?';
@@ -1356,6 +2232,8 @@ int rpt_meta_extract(rpt_meta_ctx *ctx)
         goto nomem;
     if (r->title[0] == '\0' && r->provider[0] &&
         set_str(&r->title, r->provider, strlen(r->provider)) < 0)
+        goto nomem;
+    if (profile_extract(ctx) < 0)
         goto nomem;
     free(m.grades);
     return rc;

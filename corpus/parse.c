@@ -1845,6 +1845,7 @@ void rpt_report_free(rpt_report *r)
     free(r->kind);
     free(r->grade);
     free(r->previous_grade);
+    free(r->area);
     for (i = 0; i < r->n_judgements; i++) {
         free(r->judgements[i].name);
         free(r->judgements[i].grade);

@@ -75,6 +75,14 @@ typedef struct rpt_report {
     rpt_judgement *judgements; size_t n_judgements;
     rpt_section *sections; size_t n_sections;
     rpt_passage *passages; size_t n_passages;
+    unsigned long learners; /* provider's size as the report states it: a
+                               "number of learners" row, else the first
+                               sentence that counts its learners; 0 if not
+                               stated (and always 0 for kind "other") */
+    char *area;            /* where the provider is: the postcode area of
+                              its address ("LS" from "LS5 3BW"), else the
+                              town its address or description names
+                              ("Leeds"), as written; "" if unknown */
 } rpt_report;
 
 /* Read and parse one file. Gzip is recognised by its magic bytes (whatever

@@ -636,20 +636,6 @@ static int add_report_filters(xc_doc *doc, const rpt_report *r,
     return rc;
 }
 
-/* Until the report model states size and place (corpus/report.h), they
- * are unknown. */
-static unsigned long rpt_report_learners(const rpt_report *r)
-{
-    (void)r;
-    return 0;
-}
-
-static const char *rpt_report_area(const rpt_report *r)
-{
-    (void)r;
-    return "";
-}
-
 /* The provider a report belongs to, for grouping reports into histories:
  * its URN when known, else "name:" and its provider-name slug; then a tab
  * and the name as written. And its profile: kind, stated learners and
@@ -679,7 +665,7 @@ static int add_provider_values(xc_doc *doc, const rpt_report *r)
     }
     buf_reset(&b);
     buf_printf(&b, "%s\t%lu\t%s", r->kind ? r->kind : "",
-               rpt_report_learners(r), rpt_report_area(r));
+               r->learners, r->area ? r->area : "");
     if (rc == XC_OK)
         rc = buf_error(&b) ? XC_ERR_NOMEM
                            : xc_doc_add_value(doc, SLOT_PROFILE, b.data, b.len);
@@ -796,6 +782,10 @@ static int write_report_record(shard *sh, const rpt_report *r,
     kv(&data, "grade", r->grade);
     kv(&data, "previous_grade", r->previous_grade);
     kv(&data, "passages", npass);
+    char nlearn[24];
+    snprintf(nlearn, sizeof nlearn, "%lu", r->learners);
+    kv(&data, "learners", r->learners ? nlearn : "");
+    kv(&data, "area", r->area);
     kv(&data, "stamp", stamp);
     for (size_t i = 0; i < r->n_judgements; i++) {
         buf_puts(&data, "judgement=");

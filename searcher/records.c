@@ -19,7 +19,7 @@ void srch_report_free(srch_report *r)
         return;
     char **f[] = {&r->id, &r->source, &r->format, &r->charset, &r->title,
                   &r->provider, &r->urn, &r->type, &r->kind, &r->date_start,
-                  &r->date_end, &r->grade, &r->previous_grade};
+                  &r->date_end, &r->grade, &r->previous_grade, &r->area};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         free(*f[i]);
     for (size_t i = 0; i < r->n_judgements; i++) {
@@ -57,6 +57,10 @@ srch_report *srch_report_parse(const char *data, size_t len)
     char *np = field(data, len, "passages");
     r->n_passages = np ? (unsigned)strtoul(np, NULL, 10) : 0;
     free(np);
+    char *nl = field(data, len, "learners");
+    r->learners = nl ? strtoul(nl, NULL, 10) : 0;
+    free(nl);
+    r->area = field(data, len, "area");
     /* judgement=<grade>\t=<name> lines, in report order (indexer.c) */
     const char *p = data, *end = data + len;
     while (p < end) {
@@ -82,7 +86,8 @@ srch_report *srch_report_parse(const char *data, size_t len)
     }
     if (!r->id || !r->source || !r->provider || !r->kind || !r->grade ||
         !r->date_start || !r->date_end || !r->urn || !r->type ||
-        !r->previous_grade || !r->title || !r->format || !r->charset) {
+        !r->previous_grade || !r->title || !r->format || !r->charset ||
+        !r->area) {
         srch_report_free(r);
         return NULL;
     }

@@ -37,6 +37,8 @@ typedef struct srch_report {
     char *id, *source, *format, *charset, *title, *provider, *urn, *type,
         *kind, *date_start, *date_end, *grade, *previous_grade;
     unsigned n_passages;
+    unsigned long learners; /* the size the report states, 0 when not */
+    char *area;             /* postcode area or town as stated, or "" */
     srch_judgement *judgements;
     size_t n_judgements;
 } srch_report;

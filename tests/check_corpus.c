@@ -1,7 +1,8 @@
 /* check_corpus.c - the corpus module: dates, grades, the reader's errors,
  * parsing of PDF-damaged, double-spaced and markdown text, the real sample
- * reports (when ../shared/samples is there) and every file of the bundled
- * sample corpus against corpus/samples/MANIFEST.tsv.
+ * reports (when ../shared/samples is there), every file of the bundled
+ * sample corpus against corpus/samples/MANIFEST.tsv, and the providers'
+ * size and place (learners, area) against corpus/samples/PROFILES.tsv.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "corpus/report.h"
@@ -855,6 +856,335 @@ START_TEST(test_name_line_holding_a_type)
 }
 END_TEST
 
+/* ------------------------------------------------------------ profiles */
+
+/* A small report around `body`, so that the parser takes it for one. */
+static rpt_report *profile_parse(const char *head, const char *body)
+{
+    char text[4096];
+    rpt_report *r = NULL;
+    char *err = NULL;
+    int n = snprintf(text, sizeof text,
+                     "Inspection of Wrenfield Training Ltd\n\n"
+                     "Inspection dates:\t3 to 6 June 2023\n"
+                     "Unique reference number:\t2719934\n"
+                     "%s\n"
+                     "Information about this provider\n\n"
+                     "%s\n\n"
+                     "What does the provider need to do to improve?\n\n"
+                     "- Tutors should plan reviews with employers.\n",
+                     head, body);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_lt(n, (int)sizeof text);
+    ck_assert_int_eq(rpt_parse_text(text, (size_t)n, "txt", "mem", &r, &err), RPT_OK);
+    ck_assert_str_eq(r->provider, "Wrenfield Training Ltd");
+    ck_assert_str_ne(r->kind, "other");
+    ck_assert_ptr_nonnull(r->area);
+    return r;
+}
+
+static unsigned long prose_learners(const char *body)
+{
+    rpt_report *r = profile_parse("", body);
+    unsigned long n = r->learners;
+    rpt_report_free(r);
+    return n;
+}
+
+START_TEST(test_learners_prose)
+{
+    /* the EIF forms */
+    ck_assert_uint_eq(prose_learners(
+        "Wrenfield Training Ltd is an independent learning provider. It has "
+        "provided apprenticeships since 2006 and, at the time of the "
+        "inspection, had 588 apprentices in learning. Most study at level 3."), 588);
+    ck_assert_uint_eq(prose_learners("It has 310 apprentices, most of them aged over 19."), 310);
+    ck_assert_uint_eq(prose_learners(
+        "The college enrolled around 2,300 learners aged 16 to 18 and 3,900 "
+        "adults in 2014/15, as well as around 610 apprentices, a third of whom "
+        "are trained by six subcontractors."), 6810);
+    ck_assert_uint_eq(prose_learners(
+        "At the time of the inspection, there were 2,310 students on education "
+        "programmes for young people, 1,460 adult learners, 318 apprentices and "
+        "96 learners with high needs."), 4184);
+    /* a breakdown after a colon or "including" is not added again */
+    ck_assert_uint_eq(prose_learners(
+        "At the time of inspection, there were 248 learners: 61 apprentices and "
+        "17 advanced apprentices in driving, and 76 adult learners."), 248);
+    ck_assert_uint_eq(prose_learners(
+        "At the time of the visit there were 420 learners, including 90 "
+        "apprentices."), 420);
+    /* "of whom" numbers and ages are not counts; "also" adds a cohort */
+    ck_assert_uint_eq(prose_learners(
+        "In 2001/02 the college enrolled 1,960 full-time students, of whom 1,720 "
+        "were aged 16 to 18, and 6,300 part-time students. About 68% of students "
+        "are adults. The college also provides training for 140 modern "
+        "apprentices."), 8400);
+    /* later subsets without "also" are not added */
+    ck_assert_uint_eq(prose_learners(
+        "At the time of the inspection, 2,140 students aged 16 to 19 were "
+        "enrolled. Around 240 learners live in residential accommodation."), 2140);
+    /* an outcome's denominator is not the provider's size */
+    ck_assert_uint_eq(prose_learners(
+        "In 2019/20, 45% of the 1,200 learners achieved their qualifications."), 0);
+    /* staff, URNs, money, years, percentages never count */
+    ck_assert_uint_eq(prose_learners("The company employs 91 staff at four depots."), 0);
+    ck_assert_uint_eq(prose_learners(
+        "The company employs 91 staff. At the time of the inspection there were "
+        "40 apprentices."), 40);
+    ck_assert_uint_eq(prose_learners(
+        "The provider (URN 130611) had 75 trainees at the time of the visit."), 75);
+    ck_assert_uint_eq(prose_learners(
+        "At the time of the inspection, URN 130611 learners were listed."), 0);
+    ck_assert_uint_eq(prose_learners(
+        "At the time of the inspection, the 2017 learners were listed."), 0);
+    ck_assert_uint_eq(prose_learners(
+        "At the time of the inspection, the college had spent £2,400 on laptops "
+        "and 2019 learners' results were published."), 0);
+    ck_assert_uint_eq(prose_learners(
+        "At the time of the inspection, 16- to 18-year-old learners made up 60% "
+        "of learners."), 0);
+    /* the inspection's own activity is not the provider's size */
+    ck_assert_uint_eq(prose_learners(
+        "Inspectors interviewed 71 learners and 26 workplace supervisors."), 0);
+    ck_assert_uint_eq(prose_learners(
+        "Inspectors interviewed 71 learners. At the time of inspection there "
+        "were 214 learners."), 214);
+}
+END_TEST
+
+START_TEST(test_learners_table)
+{
+    rpt_report *r;
+    /* 2015-2019 provider details row; beats the prose */
+    r = profile_parse("Approximate number of all learners over the previous full contract year\t7,120\n",
+                      "At the time of the inspection there were 500 apprentices.");
+    ck_assert_uint_eq(r->learners, 7120);
+    rpt_report_free(r);
+    /* the value split over a continuation row */
+    r = profile_parse("Age range of learners\t14+\n"
+                      "Approximate number of all learners over the previous full contract year\tFull-time: 1,790\n"
+                      "\tPart-time: 6,350\n", "");
+    ck_assert_uint_eq(r->learners, 8140);
+    rpt_report_free(r);
+    /* several counts with a total: the total */
+    r = profile_parse("Number of enrolled learners\t16-18: 400\t19+: 600\tTotal: 1,000\n", "");
+    ck_assert_uint_eq(r->learners, 1000);
+    rpt_report_free(r);
+    /* a preferred label wins whatever the order */
+    r = profile_parse("Number of apprentices\t300\n"
+                      "Number of learners\t1,150\n"
+                      "Number of learners aged 14-16\t40\n", "");
+    ck_assert_uint_eq(r->learners, 1150);
+    rpt_report_free(r);
+    /* pre-2005 "Label: value" line, and a label line with its value line */
+    r = profile_parse("Number of learners: 312\n", "");
+    ck_assert_uint_eq(r->learners, 312);
+    rpt_report_free(r);
+    r = profile_parse("\nApproximate number of all learners over the previous full contract year\n\n"
+                      "4,210\n\n", "");
+    ck_assert_uint_eq(r->learners, 4210);
+    rpt_report_free(r);
+    /* a row with no number falls back to the prose */
+    r = profile_parse("Number of learners\tNot known\n", "It has 310 apprentices.");
+    ck_assert_uint_eq(r->learners, 310);
+    rpt_report_free(r);
+    /* not a report: nothing is read */
+    {
+        static const char t[] = "Training news\n\nA local firm has 500 apprentices "
+                                "and plans to grow.\n";
+        char *err = NULL;
+        ck_assert_int_eq(rpt_parse_text(t, sizeof t - 1, "txt", "mem", &r, &err), RPT_OK);
+        ck_assert_str_eq(r->kind, "other");
+        ck_assert_uint_eq(r->learners, 0);
+        ck_assert_str_eq(r->area, "");
+        rpt_report_free(r);
+    }
+}
+END_TEST
+
+static void area_is(const char *head, const char *body, const char *want)
+{
+    rpt_report *r = profile_parse(head, body);
+    ck_assert_msg(strcmp(r->area, want) == 0, "area \"%s\", want \"%s\" for [%s|%s]",
+                  r->area, want, head, body);
+    rpt_report_free(r);
+}
+
+START_TEST(test_area)
+{
+    /* postcode areas, one or two letters */
+    area_is("Address:\tUnit 7, Kirkstall Mills\n\tBridge Road\n\tLeeds\n\tLS5 3BW\n", "", "LS");
+    area_is("Address\t12 Hagley Road\n\tBirmingham\n\tB15 2TT\n", "", "B");
+    area_is("Address of college:\t\tAbbey Meadows\n\t\t\tColnbridge\n\t\t\tSN17 4QA\n", "", "SN");
+    /* the address beats the prose; no postcode: the last town line */
+    area_is("Address:\tQuayside Road\n\tLeeds\n",
+            "Wrenfield Training Ltd is an independent learning provider based in Hull.", "Leeds");
+    area_is("Address:\tMill Lane\n\tAldermoor\n\tDerbyshire\n", "", "Aldermoor");
+    /* prose: the last place that is not a county */
+    area_is("", "Wrenfield Training Ltd is an independent learning provider based in "
+            "Kirkstall, Leeds; it moved there in 2018.", "Leeds");
+    area_is("", "Wrenfield Training Ltd is a training provider in Aldermoor, "
+            "Derbyshire, founded in 1974.", "Aldermoor");
+    area_is("", "Wrenfield Training Ltd is a training provider based in Morley, near Leeds.",
+            "Morley");
+    area_is("", "Wrenfield Training Ltd is a provider with its head office in "
+            "Newcastle upon Tyne.", "Newcastle upon Tyne");
+    /* not the provider's sentence, or no place: unknown */
+    area_is("", "Apprentices work for employers in Leeds and Bradford.", "");
+    area_is("", "Wrenfield Training Ltd is a provider that began in September 2019.", "");
+    /* the inspectorate's address in the header is not the provider's */
+    area_is("\nAdult Learning Inspectorate\nSpring Place\nHerald Avenue\nCoventry CV5 6UD\n",
+            "", "");
+}
+END_TEST
+
+START_TEST(test_area_markdown_and_letter)
+{
+    static const char md[] =
+        "# Wrenfield Training Ltd\n\nMonitoring visit report\n\n"
+        "| | |\n|---|---|\n"
+        "| <b>Unique reference number:</b> | 2719934 |\n"
+        "| <b>Inspection dates:</b> | 9-10 March 2021 |\n"
+        "| <b>Address:</b> | 3 Abbey Court<br>Priory Way<br>Coventry<br>CV1 5QD |\n\n"
+        "## Monitoring visit: main findings\n\n"
+        "At the time of the visit, there were 214 apprentices.\n";
+    static const char letter[] =
+        "Ofsted\nFurther education and skills\n\n4 April 2016\n\n"
+        "Mrs A Principal\nPrincipal\nWrenfield College\nMill Lane\nAldermoor\n"
+        "DE71 3HN\n\nDear Mrs Principal\n\n"
+        "Short inspection of Wrenfield College\n\n"
+        "Following the short inspection on 8 and 9 March 2016, I write to set "
+        "out our findings.\n\nThis provider continues to be good.\n\n"
+        "Leaders have sustained the good quality of education.\n\n"
+        "Information about this inspection\n\n"
+        "Inspectors met leaders, staff and 40 learners.\n";
+    rpt_report *r = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(rpt_parse_text(md, sizeof md - 1, "md", "mem", &r, &err), RPT_OK);
+    ck_assert_str_eq(r->area, "CV");
+    ck_assert_uint_eq(r->learners, 214);
+    rpt_report_free(r);
+    ck_assert_int_eq(rpt_parse_text(letter, sizeof letter - 1, "txt", "mem", &r, &err),
+                     RPT_OK);
+    ck_assert_str_eq(r->kind, "short");
+    ck_assert_str_eq(r->area, "DE");
+    ck_assert_uint_eq(r->learners, 0);
+    rpt_report_free(r);
+}
+END_TEST
+
+START_TEST(test_real_2016_learners)
+{
+    char *dir = shared_samples();
+    rpt_report *r;
+    if (!dir) {
+        fprintf(stderr, "check_corpus: ../shared/samples not found; "
+                        "real-report learner check skipped\n");
+        return;
+    }
+    /* the provider-information table's "approximate number of all learners"
+     * (a label line, a blank line, then the number) */
+    r = shared_read(dir, "joint-learning-partnership-inspection-2016.txt");
+    ck_assert_uint_eq(r->learners, 4794);
+    rpt_report_free(r);
+    r = shared_read(dir, "halifax-opportunities-trust-monitoring-2021.md");
+    ck_assert_str_eq(r->area, "HX");
+    rpt_report_free(r);
+    free(dir);
+}
+END_TEST
+
+/* corpus/samples/PROFILES.tsv: learners and area of every file of the
+ * manifest, compared exactly; every mismatch is reported by file. */
+START_TEST(test_profiles)
+{
+    char *dir = path_join(srcdir(), "corpus/samples");
+    char *ppath = path_join(dir, "PROFILES.tsv");
+    char *mpath = path_join(dir, "MANIFEST.tsv");
+    FILE *f = fopen(ppath, "r");
+    char line[4096];
+    char **seen = NULL;
+    size_t n_seen = 0, k;
+    int n = 0, failures = 0;
+
+    ck_assert_msg(f != NULL, "cannot open %s", ppath);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    ck_assert_msg(strcmp(line, "file\tlearners\tarea\n") == 0 ||
+                  strcmp(line, "file\tlearners\tarea\r\n") == 0, "bad PROFILES.tsv header");
+    while (fgets(line, sizeof line, f)) {
+        char *file, *num, *area, *path, *err = NULL, *end;
+        rpt_report *r;
+        unsigned long want;
+        size_t l = strlen(line);
+        int rc;
+        while (l > 0 && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+            line[--l] = '\0';
+        if (l == 0)
+            continue;
+        file = line;
+        num = strchr(file, '\t');
+        ck_assert_msg(num != NULL, "PROFILES.tsv line %d: no learners", n + 2);
+        *num++ = '\0';
+        area = strchr(num, '\t');
+        ck_assert_msg(area != NULL, "PROFILES.tsv line %d: no area", n + 2);
+        *area++ = '\0';
+        ck_assert_msg(strchr(area, '\t') == NULL, "PROFILES.tsv line %d: extra fields", n + 2);
+        want = strtoul(num, &end, 10);
+        ck_assert_msg(*num && *end == '\0', "PROFILES.tsv line %d: learners \"%s\"", n + 2, num);
+        path = path_join(dir, file);
+        rc = rpt_read_file(path, &r, &err);
+        ck_assert_msg(rc == RPT_OK, "%s: %s", path, err ? err : "?");
+        if (r->learners != want) {
+            fprintf(stderr, "%s: learners is %lu, PROFILES.tsv says %lu\n", file,
+                    r->learners, want);
+            failures++;
+        }
+        if (strcmp(r->area, dash(area)) != 0) {
+            fprintf(stderr, "%s: area is \"%s\", PROFILES.tsv says \"%s\"\n", file,
+                    r->area, area);
+            failures++;
+        }
+        rpt_report_free(r);
+        free(path);
+        seen = realloc(seen, (n_seen + 1) * sizeof *seen);
+        ck_assert_ptr_nonnull(seen);
+        seen[n_seen] = strdup(file);
+        ck_assert_ptr_nonnull(seen[n_seen]);
+        n_seen++;
+        n++;
+    }
+    fclose(f);
+    /* every file of the manifest has its profile */
+    f = fopen(mpath, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", mpath);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        size_t l = strcspn(line, "\t\r\n");
+        int found = 0;
+        if (l == 0)
+            continue;
+        line[l] = '\0';
+        for (k = 0; k < n_seen; k++)
+            if (strcmp(seen[k], line) == 0)
+                found = 1;
+        if (!found) {
+            fprintf(stderr, "%s: in MANIFEST.tsv but not in PROFILES.tsv\n", line);
+            failures++;
+        }
+    }
+    fclose(f);
+    for (k = 0; k < n_seen; k++)
+        free(seen[k]);
+    free(seen);
+    free(ppath);
+    free(mpath);
+    free(dir);
+    ck_assert_int_gt(n, 0);
+    ck_assert_msg(failures == 0, "%d profile mismatches (see above)", failures);
+}
+END_TEST
+
 static Suite *corpus_suite(void)
 {
     Suite *s = suite_create("corpus");
@@ -895,6 +1225,16 @@ static Suite *corpus_suite(void)
     tcase_add_test(tc, test_real_non_reports);
     tcase_add_test(tc, test_manifest);
     tcase_add_test(tc, test_name_line_holding_a_type);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("profiles");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_learners_prose);
+    tcase_add_test(tc, test_learners_table);
+    tcase_add_test(tc, test_area);
+    tcase_add_test(tc, test_area_markdown_and_letter);
+    tcase_add_test(tc, test_real_2016_learners);
+    tcase_add_test(tc, test_profiles);
     suite_add_tcase(s, tc);
     return s;
 }
