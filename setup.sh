@@ -59,6 +59,7 @@ demo)
     echo "Try: ./insearch search --db $db 'safeguarding NEAR DBS'   (./insearch help search)"
     echo "     ./insearch search --db $db 'theme:functional-skills polarity:weakness grade:inadequate'"
     echo "     ./insearch distinctive --db $db level:4      ./insearch themes --db $db"
+    echo "     ./insearch similar --db $db --improved 'Ashby Vale'   ./insearch history --db $db northbrook"
     ;;
 *)
     echo "usage: ./setup.sh [demo|check|build]" >&2
