@@ -15,8 +15,10 @@ const char cli_help_similar[] =
     "The providers most comparable to this one. Each provider stands for\n"
     "its latest full inspection (--report ID: compare that report instead).\n"
     "Similarity is findings - the themes its weaknesses and strengths are\n"
-    "about (0.6 x cosine of the weakness vectors + 0.4 x cosine of the\n"
-    "strength vectors) - and profile - same provider type 0.5 (a related\n"
+    "about and the words it uses (0.5 x cosine of the weakness theme\n"
+    "vectors + 0.3 x cosine of the strength vectors + 0.2 x cosine of the\n"
+    "tf-idf vectors of the words each report uses most) - and profile -\n"
+    "same provider type 0.5 (a related\n"
     "type 0.3: colleges; sixth forms; work-based providers; adult and\n"
     "community learning), same grade level 0.2, same size band 0.2 (next\n"
     "band 0.1), same area 0.1 -\n"
@@ -305,8 +307,8 @@ int cmd_similar(cli_ctx *ctx, int argc, char **argv)
             buf_puts(&b, ",\"urn\":");
             cli_json_str_or_null(&b, p->urn);
             buf_printf(&b, ",\"score\":%.4f,\"findings\":%.4f,"
-                       "\"profile\":%.4f,\"report\":",
-                       p->score, p->findings, p->profile);
+                       "\"text\":%.4f,\"profile\":%.4f,\"report\":",
+                       p->score, p->findings, p->text, p->profile);
             cli_json_report_brief(&b, p->report);
             if (so.improved) {
                 buf_puts(&b, ",\"after\":");
@@ -354,8 +356,9 @@ int cmd_similar(cli_ctx *ctx, int argc, char **argv)
             printf("\n%2zu. %s", i + 1, p->provider);
             if (*p->urn)
                 printf(" (URN %s)", p->urn);
-            printf("  score %.2f (findings %.2f, profile %.2f)\n", p->score,
-                   p->findings, p->profile);
+            printf("  score %.2f (findings %.2f, of which words %.2f; "
+                   "profile %.2f)\n",
+                   p->score, p->findings, p->text, p->profile);
             printf("    %s report of %s", level_name(p->report),
                    p->report->date_start);
             if (p->after)

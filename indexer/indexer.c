@@ -41,6 +41,101 @@
 #define DEFAULT_MAX_SHARDS 4
 #define QUEUE_CAP 16
 
+/* How often a report uses each word (its stem or protected form): the
+ * report's text signature (SLOT_SIGNATURE). A hash table reused for every
+ * report of a shard; words past the cap are not counted (a report has a
+ * few thousand distinct words). */
+#define WORDS_CAP 16384
+
+typedef struct word_count {
+    char *term;      /* "Z..." or "K..."; NULL: empty */
+    uint32_t count;
+} word_count;
+
+typedef struct word_counter {
+    word_count *v;   /* WORDS_CAP * 2 slots */
+    size_t n;
+} word_counter;
+
+static uint64_t term_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void words_count(word_counter *wc, const char *term, size_t n)
+{
+    if (!wc->v) {
+        wc->v = calloc(WORDS_CAP * 2, sizeof *wc->v);
+        if (!wc->v)
+            return;
+    }
+    size_t mask = WORDS_CAP * 2 - 1, i = (size_t)term_hash(term, n) & mask;
+    while (wc->v[i].term) {
+        if (strlen(wc->v[i].term) == n && memcmp(wc->v[i].term, term, n) == 0) {
+            wc->v[i].count++;
+            return;
+        }
+        i = (i + 1) & mask;
+    }
+    if (wc->n >= WORDS_CAP)
+        return;
+    wc->v[i].term = str_ndup(term, n);
+    if (wc->v[i].term) {
+        wc->v[i].count = 1;
+        wc->n++;
+    }
+}
+
+static void words_reset(word_counter *wc)
+{
+    for (size_t i = 0; wc->v && wc->n && i < WORDS_CAP * 2; i++) {
+        if (wc->v[i].term) {
+            free(wc->v[i].term);
+            wc->v[i].term = NULL;
+        }
+    }
+    wc->n = 0;
+}
+
+static void words_free(word_counter *wc)
+{
+    words_reset(wc);
+    free(wc->v);
+    wc->v = NULL;
+}
+
+static int cmp_word_count(const void *a, const void *b)
+{
+    const word_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->term, y->term);
+}
+
+/* "term count term count ...": the SIGNATURE_TERMS words used most. */
+static void words_signature(word_counter *wc, buf *b)
+{
+    buf_reset(b);
+    if (!wc->v || wc->n == 0)
+        return;
+    word_count *all = malloc(wc->n * sizeof *all);
+    if (!all)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < WORDS_CAP * 2; i++)
+        if (wc->v[i].term)
+            all[k++] = wc->v[i];
+    qsort(all, k, sizeof *all, cmp_word_count);
+    for (size_t i = 0; i < k && i < SIGNATURE_TERMS; i++)
+        buf_printf(b, "%s%s %u", i ? " " : "", all[i].term, all[i].count);
+    free(all);
+}
+
 typedef struct job {
     char *path;
     char abs_path[PATH_MAX];
@@ -54,6 +149,7 @@ typedef struct shard {
     xc_db *db;
     stm_analyser *an;
     thm_scorer *scorer;
+    word_counter words;     /* the current report's word counts */
     /* Report ids already in this shard (a hash set of their 48-bit
      * values): a file not in it needs no look-up and no delete, which on a
      * first run is every file. */
@@ -530,6 +626,7 @@ int idx_close(idx_indexer *ix, char **err)
         xc_db_close(sh->db);
         stm_analyser_free(sh->an);
         thm_scorer_free(sh->scorer);
+        words_free(&sh->words);
         free(sh->known);
         free(sh->path);
         for (size_t q = 0; q < sh->q_len; q++)
@@ -550,6 +647,7 @@ int idx_close(idx_indexer *ix, char **err)
 typedef struct term_ctx {
     xc_doc *doc;
     thm_scorer *scorer;
+    word_counter *words;
     int rc;
 } term_ctx;
 
@@ -573,6 +671,11 @@ static int add_token_terms(void *vctx, const stm_token *tok)
     term[0] = tok->protected_form ? TERM_PROTECTED : TERM_STEM;
     memcpy(term + 1, form, n);
     term[n + 1] = '\0';
+    /* the signature: words that can tell reports apart (no stopwords,
+     * numbers or two-letter words) */
+    if (ctx->words && !(tok->flags & (STM_TOK_STOPWORD | STM_TOK_NUMERIC)) &&
+        tok->word_len >= 3)
+        words_count(ctx->words, term, n + 1);
     if (xc_doc_add_posting(ctx->doc, term, tok->position, 1) != XC_OK) {
         ctx->rc = -1;
         return 1;
@@ -669,6 +772,17 @@ static int add_provider_values(xc_doc *doc, const rpt_report *r)
     if (rc == XC_OK)
         rc = buf_error(&b) ? XC_ERR_NOMEM
                            : xc_doc_add_value(doc, SLOT_PROFILE, b.data, b.len);
+    buf_free(&b);
+    return rc;
+}
+
+static int add_signature(xc_doc *doc, word_counter *wc)
+{
+    buf b = BUF_INIT;
+    words_signature(wc, &b);
+    int rc = buf_error(&b) ? XC_ERR_NOMEM
+             : b.len ? xc_doc_add_value(doc, SLOT_SIGNATURE, b.data, b.len)
+                     : XC_OK;
     buf_free(&b);
     return rc;
 }
@@ -805,6 +919,7 @@ static int write_report_record(shard *sh, const rpt_report *r,
         (rc = add_report_filters(doc, r, rid)) != XC_OK ||
         (rc = add_report_themes(doc, sh->ix->themes, rt)) != XC_OK ||
         (rc = add_provider_values(doc, r)) != XC_OK ||
+        (rc = add_signature(doc, &sh->words)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_STAMP, stamp, strlen(stamp))) !=
             XC_OK ||
         (rc = xc_db_replace_document(sh->db, qterm, doc, NULL)) != XC_OK)
@@ -902,7 +1017,7 @@ static int write_passages(shard *sh, const rpt_report *r,
         buf_printf(&data, "%s\n%u\n", s ? s->title : "", p->page);
         buf_puts(&data, p->text);
         long lead = thm_lead_in(texts, secs, i);
-        term_ctx tctx = {doc, sh->scorer, 0};
+        term_ctx tctx = {doc, sh->scorer, &sh->words, 0};
         char *aerr = NULL;
         int arc = thm_scorer_begin(sh->scorer, p->text, s ? s->title : NULL,
                                    lead >= 0 ? texts[lead] : NULL, &aerr);
@@ -1038,6 +1153,7 @@ static int index_job(shard *sh, const job *j, char **err)
             *err = str_dup("out of memory");
         rc = IDX_ERR;
     }
+    words_reset(&sh->words);
     if (rc == IDX_OK)
         rc = write_passages(sh, r, j->rid, &rt, err);
     if (rc == IDX_OK)

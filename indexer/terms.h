@@ -56,6 +56,11 @@
 #define SLOT_STRONG_VECTOR 13
 #define SLOT_PROVIDER_KEY 14
 #define SLOT_PROFILE 15
+/* Report record: its text signature, the words it uses most ("term
+ * count" pairs, space-separated, at most SIGNATURE_TERMS), which `similar`
+ * weighs by how rare each is in the index (tf-idf). */
+#define SLOT_SIGNATURE 16
+#define SIGNATURE_TERMS 60
 /* Passage: theme i's strength (sortable_serialise) in slot
  * SLOT_THEME_SCORE + i, set only when positive; ranks by theme. */
 #define SLOT_THEME_SCORE 100

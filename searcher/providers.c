@@ -28,6 +28,12 @@
                                 polarity */
 #define DEFAULT_FINDINGS_WEIGHT 0.7
 
+typedef struct sterm {
+    const char *term;        /* into rec.sig */
+    size_t len;
+    double w;                /* tf-idf, the vector normalised to length 1 */
+} sterm;
+
 typedef struct rec {
     char rid[13];
     char date[11];
@@ -35,7 +41,18 @@ typedef struct rec {
     unsigned long learners;
     double *weak, *strong;   /* one weight per theme */
     int level;
+    char *sig;               /* "term count ..." (SLOT_SIGNATURE) */
+    sterm *text;             /* its tf-idf vector, made when first needed */
+    size_t n_text;
+    int text_done;
 } rec;
+
+/* Document frequencies of signature words, looked up once each. */
+typedef struct df_cache {
+    char **term;
+    uint32_t *df;
+    size_t cap, n;
+} df_cache;
 
 typedef struct table {
     srch_db *db;
@@ -43,6 +60,8 @@ typedef struct table {
     rec *v;
     size_t n, cap;
     int failed;
+    df_cache dfs;
+    double n_passages;
 } table;
 
 static char *dupn(const char *s, size_t n)
@@ -55,11 +74,31 @@ static char *dupn(const char *s, size_t n)
     return d;
 }
 
-/* "id:weight,..." into w[] */
+/* A weight as the indexer writes it ("12.34"): strtod is a tenth of a
+ * `similar` otherwise. */
+static double parse_weight(const char *s, size_t n)
+{
+    double v = 0, scale = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.' && scale == 0)
+            scale = 1;
+        else if (s[i] >= '0' && s[i] <= '9') {
+            v = v * 10 + (s[i] - '0');
+            if (scale)
+                scale *= 10;
+        } else
+            return strtod(s, NULL); /* anything else: the slow way */
+    }
+    return scale ? v / scale : v;
+}
+
+/* "id:weight,..." into w[]. The indexer writes the ids in taxonomy
+ * order, so each is looked for from where the last was found. */
 static void parse_vector(const thm_set *set, const char *s, size_t n,
                          double *w)
 {
     const char *end = s + n;
+    size_t next = 0, nt = thm_set_count(set);
     while (s < end) {
         const char *c = memchr(s, ',', (size_t)(end - s));
         const char *e = c ? c : end;
@@ -72,9 +111,16 @@ static void parse_vector(const thm_set *set, const char *s, size_t n,
                 id[il] = '\0';
                 memcpy(num, colon + 1, nl);
                 num[nl] = '\0';
-                long t = thm_set_find(set, id);
-                if (t >= 0)
-                    w[t] = strtod(num, NULL);
+                long t = -1;
+                for (size_t k = next; k < nt && t < 0; k++)
+                    if (strcmp(thm_set_id(set, k), id) == 0)
+                        t = (long)k;
+                if (t < 0)
+                    t = thm_set_find(set, id);
+                if (t >= 0) {
+                    w[t] = parse_weight(num, nl);
+                    next = (size_t)t + 1;
+                }
             }
         }
         s = c ? c + 1 : end;
@@ -95,7 +141,7 @@ static const char *field(const char *s, size_t n, int k, size_t *len)
 }
 
 /* Slots: report id, date, type, grade, weak vector, strong vector,
- * provider, profile. */
+ * provider, profile, signature. */
 static void visit(void *ctx, const char *const *v, const size_t *n)
 {
     table *t = ctx;
@@ -124,6 +170,7 @@ static void visit(void *ctx, const char *const *v, const size_t *n)
     const char *kind = field(v[7], n[7], 0, &kil);
     const char *learners = field(v[7], n[7], 1, &ll);
     const char *area = field(v[7], n[7], 2, &al);
+    r->sig = dupn(v[8], n[8]);
     r->type = dupn(v[2], n[2]);
     r->grade = dupn(v[3], n[3]);
     r->key = dupn(key, kl);
@@ -139,7 +186,7 @@ static void visit(void *ctx, const char *const *v, const size_t *n)
     r->weak = calloc(t->nt ? t->nt : 1, sizeof *r->weak);
     r->strong = calloc(t->nt ? t->nt : 1, sizeof *r->strong);
     if (!r->type || !r->grade || !r->key || !r->name || !r->kind ||
-        !r->area || !r->weak || !r->strong) {
+        !r->area || !r->weak || !r->strong || !r->sig) {
         t->failed = 1;
         t->n++; /* freed with the rest */
         return;
@@ -162,8 +209,126 @@ static void table_free(table *t)
         free(r->area);
         free(r->weak);
         free(r->strong);
+        free(r->sig);
+        free(r->text);
     }
     free(t->v);
+    for (size_t i = 0; i < t->dfs.cap; i++)
+        free(t->dfs.term ? t->dfs.term[i] : NULL);
+    free(t->dfs.term);
+    free(t->dfs.df);
+}
+
+static uint64_t fnv(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* The number of passages using a term (cached). */
+static uint32_t df_of(table *t, const char *term, size_t len)
+{
+    df_cache *c = &t->dfs;
+    if (!c->term) {
+        c->cap = 16384;
+        c->term = calloc(c->cap, sizeof *c->term);
+        c->df = calloc(c->cap, sizeof *c->df);
+        if (!c->term || !c->df) {
+            free(c->term);
+            free(c->df);
+            c->term = NULL;
+            c->df = NULL;
+            c->cap = 0;
+        }
+    }
+    char tmp[TERM_MAX_BYTES + 2];
+    if (len >= sizeof tmp)
+        return 0;
+    memcpy(tmp, term, len);
+    tmp[len] = '\0';
+    size_t i = 0;
+    if (c->cap) {
+        i = (size_t)fnv(term, len) & (c->cap - 1);
+        while (c->term[i]) {
+            if (strcmp(c->term[i], tmp) == 0)
+                return c->df[i];
+            i = (i + 1) & (c->cap - 1);
+        }
+    }
+    uint32_t df = 0;
+    xc_db_termfreq(t->db->db, tmp, &df);
+    /* keep the table at most half full; past that, look up each time */
+    if (c->cap && c->n < c->cap / 2 && (c->term[i] = str_dup(tmp))) {
+        c->df[i] = df;
+        c->n++;
+    }
+    return df;
+}
+
+/* A report's signature as a tf-idf vector of length 1: (1 + ln count) x
+ * ln(1 + passages / passages using the word), so the words every report
+ * uses ("apprentices", "learners") weigh little. */
+static void make_text(table *t, rec *r)
+{
+    if (r->text_done)
+        return;
+    r->text_done = 1;
+    size_t cap = SIGNATURE_TERMS;
+    r->text = calloc(cap, sizeof *r->text);
+    if (!r->text)
+        return;
+    const char *p = r->sig;
+    double norm = 0;
+    while (*p && r->n_text < cap) {
+        const char *sp = strchr(p, ' ');
+        if (!sp)
+            break;
+        char *end;
+        unsigned long count = strtoul(sp + 1, &end, 10);
+        size_t len = (size_t)(sp - p);
+        uint32_t df = df_of(t, p, len);
+        if (df > 0 && count > 0) {
+            double w = (1.0 + log((double)count)) *
+                       log(1.0 + t->n_passages / (double)df);
+            r->text[r->n_text++] = (sterm){p, len, w};
+            norm += w * w;
+        }
+        p = *end == ' ' ? end + 1 : end;
+    }
+    norm = sqrt(norm);
+    for (size_t i = 0; norm > 0 && i < r->n_text; i++)
+        r->text[i].w /= norm;
+}
+
+static int cmp_sterm(const void *x, const void *y)
+{
+    const sterm *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->term, b->term, n);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* The cosine of two signatures; `a` (the report compared against every
+ * other) is sorted once and searched. */
+static double text_cosine(table *t, rec *a, rec *b)
+{
+    if (!a->text_done) {
+        make_text(t, a);
+        qsort(a->text, a->n_text, sizeof *a->text, cmp_sterm);
+    }
+    make_text(t, b);
+    double dot = 0;
+    for (size_t j = 0; j < b->n_text; j++) {
+        const sterm *hit = bsearch(&b->text[j], a->text, a->n_text,
+                                   sizeof *a->text, cmp_sterm);
+        if (hit)
+            dot += hit->w * b->text[j].w;
+    }
+    return dot;
 }
 
 static int cmp_rec_key_date(const void *a, const void *b)
@@ -194,9 +359,10 @@ static int table_load(srch_db *db, table *t, srch_error *err)
         return SRCH_ERR;
     }
     t->nt = thm_set_count(db->themes);
-    static const unsigned slots[8] = {
-        SLOT_REPORT,      SLOT_DATE,          SLOT_TYPE,         SLOT_GRADE,
-        SLOT_WEAK_VECTOR, SLOT_STRONG_VECTOR, SLOT_PROVIDER_KEY, SLOT_PROFILE};
+    static const unsigned slots[9] = {
+        SLOT_REPORT,       SLOT_DATE,         SLOT_TYPE,
+        SLOT_GRADE,        SLOT_WEAK_VECTOR,  SLOT_STRONG_VECTOR,
+        SLOT_PROVIDER_KEY, SLOT_PROFILE,      SLOT_SIGNATURE};
     xc_query *parts[2] = {term_q(TERM_DOCTYPE, "report"),
                           term_q(TERM_KIND, "other")};
     xc_query *q = NULL;
@@ -205,12 +371,19 @@ static int table_load(srch_db *db, table *t, srch_error *err)
     uint32_t doccount = 0;
     int rc = SRCH_ERR;
     xc_db_doccount(db->db, &doccount);
+    {
+        uint32_t np = 0;
+        char dt[16];
+        snprintf(dt, sizeof dt, "%spassage", TERM_DOCTYPE);
+        xc_db_termfreq(db->db, dt, &np);
+        t->n_passages = np;
+    }
     if (parts[0] && parts[1] &&
         xc_query_combine(XC_OP_AND_NOT, parts, 2, 0, &q) == XC_OK &&
         xc_enquire_new(db->db, &enq) == XC_OK &&
         xc_enquire_set_query(enq, q) == XC_OK &&
         xc_enquire_set_boolean_weight(enq) == XC_OK &&
-        xc_enquire_set_visitor(enq, slots, 8, visit, t) == XC_OK &&
+        xc_enquire_set_visitor(enq, slots, 9, visit, t) == XC_OK &&
         xc_enquire_get_mset(enq, 0, 0, doccount, &ms) == XC_OK)
         rc = t->failed ? SRCH_ERR : SRCH_OK;
     if (rc != SRCH_OK)
@@ -618,7 +791,7 @@ void srch_similar_free(srch_similar *s)
 typedef struct cand {
     rec *r;          /* their report compared */
     rec *after;      /* --improved: their next, better report */
-    double score, findings, profile;
+    double score, findings, profile, text;
     int same_type, same_level, same_size, same_area;
     size_t fixed[MAIN_THEMES]; /* --improved: weaknesses shared and fixed */
     size_t n_fixed;
@@ -650,11 +823,13 @@ static int type_family(const char *type)
     return 0;
 }
 
-static void compare(const rec *me, cand *c, size_t nt, double fw)
+static void compare(table *t, rec *me, cand *c, double fw)
 {
-    const rec *r = c->r;
-    c->findings = 0.6 * cosine(me->weak, r->weak, nt) +
-                  0.4 * cosine(me->strong, r->strong, nt);
+    rec *r = c->r;
+    size_t nt = t->nt;
+    c->text = text_cosine(t, me, r);
+    c->findings = 0.5 * cosine(me->weak, r->weak, nt) +
+                  0.3 * cosine(me->strong, r->strong, nt) + 0.2 * c->text;
     c->same_type = *me->type && strcmp(me->type, r->type) == 0;
     c->same_level = me->level && me->level == r->level;
     int b1 = size_band(me->learners), b2 = size_band(r->learners);
@@ -749,7 +924,7 @@ int srch_similar_run(srch_db *db, const srch_similar_options *opt,
         if (!opt->improved) {
             best.r = latest(v, n);
             if (best.r)
-                compare(me, &best, nt, fw);
+                compare(&t, me, &best, fw);
         } else {
             /* a report that shared my main weaknesses, followed by a
              * better-graded one in which some of them no longer are */
@@ -768,7 +943,7 @@ int srch_similar_run(srch_db *db, const srch_similar_options *opt,
                         c.fixed[c.n_fixed++] = mine[m].t;
                 if (c.n_fixed == 0)
                     continue;
-                compare(me, &c, nt, fw);
+                compare(&t, me, &c, fw);
                 if (!best.r || cmp_cand(&c, &best) < 0)
                     best = c;
             }
@@ -797,6 +972,7 @@ int srch_similar_run(srch_db *db, const srch_similar_options *opt,
         p->score = c->score;
         p->findings = c->findings;
         p->profile = c->profile;
+        p->text = c->text;
         p->same_type = c->same_type;
         p->same_level = c->same_level;
         p->same_size = c->same_size;

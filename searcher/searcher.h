@@ -324,7 +324,10 @@ typedef struct srch_shared_theme {
 typedef struct srch_peer {
     char *provider, *urn;
     double score;           /* findings_weight * findings + (1 - it) * profile */
-    double findings;        /* 0.6 cos(weakness vectors) + 0.4 cos(strengths) */
+    double findings;        /* 0.5 cos(weakness vectors) + 0.3 cos(strength
+                               vectors) + 0.2 text */
+    double text;            /* cosine of the reports' tf-idf signatures
+                               (the words each uses most) */
     double profile;         /* type 0.5 (a related type 0.3: colleges;
                                sixth forms; work-based; adult and
                                community), grade level 0.2, size band 0.2

@@ -711,6 +711,8 @@ START_TEST(test_history_and_similar)
     ck_assert_double_eq_tol(p->score, 0.7 * p->findings + 0.3 * p->profile,
                             1e-9);
     ck_assert(!p->same_type); /* a training provider and a college */
+    ck_assert(p->text >= 0 && p->text <= 1.0 + 1e-9);
+    ck_assert(p->text > 0); /* both reports speak of safeguarding, Prevent */
     srch_similar_free(s);
     /* --same-type leaves no one; --improved neither (no later reports) */
     so.same_type = 1;

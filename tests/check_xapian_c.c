@@ -1187,8 +1187,8 @@ START_TEST(test_visitor_sees_every_match)
     CK_OK(xc_enquire_get_mset(enq, 0, 1, 10, &ms));
     ck_assert_int_eq(v.calls, 3);
     xc_mset_free(ms);
-    unsigned many[9] = {0};
-    CK_FAILS(xc_enquire_set_visitor(enq, many, 9, on_visit, &v),
+    unsigned many[17] = {0};
+    CK_FAILS(xc_enquire_set_visitor(enq, many, 17, on_visit, &v),
              XC_ERR_INVALID);
     xc_query_free(q);
     xc_enquire_free(enq);

@@ -55,7 +55,7 @@ if [ -s "$work/groups.out" ]; then no "known peers rank first"; cat "$work/group
 
 # --- similar: shape, explanations, options ---
 insearch similar --db "$db" --json --limit 5 'Ashby Vale' >"$work/ashby.json"
-for key in '"target":{' '"providers":[{' '"provider":' '"urn":' '"score":' '"shared":[' '"theme":' '"polarity":' '"passages":{' '"mine":' '"theirs":' '"matches":{'; do
+for key in '"target":{' '"providers":[{' '"provider":' '"urn":' '"score":' '"findings":' '"text":' '"profile":' '"shared":[' '"theme":' '"polarity":' '"passages":{' '"mine":' '"theirs":' '"matches":{'; do
     contains "similar JSON has $key" "$work/ashby.json" "$key"
 done
 contains "a training provider matches on type" "$work/ashby.json" '"type":"independent-learning-provider"'

@@ -1154,8 +1154,8 @@ XC_EXPORT int xc_enquire_set_visitor(xc_enquire *enq, const unsigned *slots,
                                      size_t n, xc_visit_fn fn, void *ctx)
 {
     CHECK_ARG(enq);
-    if (fn != nullptr && (n > 8 || (n > 0 && slots == nullptr)))
-        return fail(XC_ERR_INVALID, "xc_enquire_set_visitor: 0 to 8 slots");
+    if (fn != nullptr && (n > 16 || (n > 0 && slots == nullptr)))
+        return fail(XC_ERR_INVALID, "xc_enquire_set_visitor: 0 to 16 slots");
     try {
         enq->visit_slots.assign(slots, slots + (fn ? n : 0));
         enq->visit_fn = fn;

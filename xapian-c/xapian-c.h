@@ -244,7 +244,7 @@ int xc_enquire_add_facet_multi(xc_enquire *enq, unsigned slot, char sep);
  * given: on a database of several shards Xapian hands match spies each
  * shard's own ids, which name other documents in the combined database.
  * The callback must not call back into this API. One visitor per enquire;
- * NULL fn removes it. At most 8 slots. */
+ * NULL fn removes it. At most 16 slots. */
 typedef void (*xc_visit_fn)(void *ctx, const char *const *values,
                             const size_t *lens);
 int xc_enquire_set_visitor(xc_enquire *enq, const unsigned *slots, size_t n,
