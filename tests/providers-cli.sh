@@ -4,33 +4,8 @@
 # corpus/samples/PEERS.tsv. Plain sh and grep.
 set -u
 
-INSEARCH=${INSEARCH:-./insearch}
-SAMPLES=${SAMPLES:-corpus/samples}
-VALGRIND=${VALGRIND:-}
-work=$(mktemp -d "${TMPDIR:-/tmp}/insearch-providers.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
-db="$work/db"
-pass=0
-fail=0
-
-insearch() {
-    if [ -z "$VALGRIND" ]; then
-        "$INSEARCH" "$@"
-        return
-    fi
-    vglog=$(mktemp "$work/valgrind.XXXXXX")
-    $VALGRIND --error-exitcode=97 --log-file="$vglog" "$INSEARCH" "$@"
-    vgrc=$?
-    if [ $vgrc -eq 97 ]; then
-        { echo "valgrind: errors in: insearch $*"; cat "$vglog"; } >>"$work/valgrind.failed"
-    fi
-    return $vgrc
-}
-
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL: $*"; }
-contains() { if grep -qF -- "$3" "$2"; then ok; else no "$1 (no '$3' in output)"; sed 's/^/    /' "$2" | head -20; fi; }
-lacks() { if grep -qF -- "$3" "$2"; then no "$1 ('$3' should not be there)"; else ok; fi; }
+NAME=providers
+. "$(dirname "$0")/harness.sh"
 # peers FILE: the URNs of the providers a `similar --json` returns, in order
 peers() { grep -o '"provider":"[^"]*","urn":"[0-9]*","score"' "$1" | cut -d'"' -f8; }
 group_of() { awk -F'\t' -v u="$1" '$2 == u { print $1 }' "$SAMPLES/PEERS.tsv"; }
@@ -110,11 +85,4 @@ contains "errors are JSON with --json" "$work/uj.out" '{"error":'
 insearch similar --db "$db" >"$work/usage.out" 2>&1
 [ $? -eq 2 ] && ok || no "similar without a provider is a usage error"
 
-if [ -s "$work/valgrind.failed" ]; then
-    no "valgrind found memory errors or leaks"; cat "$work/valgrind.failed"
-elif [ -n "$VALGRIND" ]; then
-    echo "valgrind: every run of insearch was clean"
-fi
-
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,33 +5,8 @@
 # is assumed on the machine.
 set -u
 
-INSEARCH=${INSEARCH:-./insearch}
-SAMPLES=${SAMPLES:-corpus/samples}
-VALGRIND=${VALGRIND:-}
-work=$(mktemp -d "${TMPDIR:-/tmp}/insearch-themes.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
-db="$work/db"
-pass=0
-fail=0
-
-insearch() {
-    if [ -z "$VALGRIND" ]; then
-        "$INSEARCH" "$@"
-        return
-    fi
-    vglog=$(mktemp "$work/valgrind.XXXXXX")
-    $VALGRIND --error-exitcode=97 --log-file="$vglog" "$INSEARCH" "$@"
-    vgrc=$?
-    if [ $vgrc -eq 97 ]; then
-        { echo "valgrind: errors in: insearch $*"; cat "$vglog"; } >>"$work/valgrind.failed"
-    fi
-    return $vgrc
-}
-
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL: $*"; }
-contains() { if grep -qF -- "$3" "$2"; then ok; else no "$1 (no '$3' in output)"; sed 's/^/    /' "$2" | head -20; fi; }
-lacks() { if grep -qF -- "$3" "$2"; then no "$1 ('$3' should not be there)"; else ok; fi; }
+NAME=themes
+. "$(dirname "$0")/harness.sh"
 # count FILE STRING: how many times STRING occurs
 count() { grep -oF -- "$2" "$1" | wc -l | tr -d ' '; }
 # results FILE: the number of results of a search --json
@@ -179,11 +154,4 @@ insearch themes --db "$db" --export >"$work/export.themes"
 insearch index --db "$work/again" --themes "$work/export.themes" --quiet "$SAMPLES/riverside-college-2023.txt" 2>"$work/again.err"
 [ $? -eq 0 ] && ok || { no "themes --export gives a usable file"; cat "$work/again.err"; }
 
-if [ -s "$work/valgrind.failed" ]; then
-    no "valgrind found memory errors or leaks"; cat "$work/valgrind.failed"
-elif [ -n "$VALGRIND" ]; then
-    echo "valgrind: every run of insearch was clean"
-fi
-
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
