@@ -57,16 +57,6 @@ typedef struct word_counter {
     size_t n;
 } word_counter;
 
-static uint64_t term_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static void words_count(word_counter *wc, const char *term, size_t n)
 {
     if (!wc->v) {
@@ -74,7 +64,7 @@ static void words_count(word_counter *wc, const char *term, size_t n)
         if (!wc->v)
             return;
     }
-    size_t mask = WORDS_CAP * 2 - 1, i = (size_t)term_hash(term, n) & mask;
+    size_t mask = WORDS_CAP * 2 - 1, i = (size_t)str_hash(term, n) & mask;
     while (wc->v[i].term) {
         if (strlen(wc->v[i].term) == n && memcmp(wc->v[i].term, term, n) == 0) {
             wc->v[i].count++;

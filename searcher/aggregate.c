@@ -393,19 +393,10 @@ static int cmp_agg(const void *x, const void *y)
     return strcmp(a->id, b->id);
 }
 
-static xc_query *term_q(const char *prefix, const char *value)
-{
-    char term[TERM_MAX_BYTES + 1];
-    snprintf(term, sizeof term, "%s%s", prefix, value);
-    xc_query *q = NULL;
-    xc_query_term(term, 1, 0, &q);
-    return q;
-}
-
 /* q AND NOT kind:other (takes q; on failure returns it as it was) */
 static xc_query *without_other(xc_query *q)
 {
-    xc_query *parts[2] = {q, term_q(TERM_KIND, "other")};
+    xc_query *parts[2] = {q, srch_term_query(TERM_KIND, "other")};
     xc_query *nq = NULL;
     if (parts[1])
         xc_query_combine(XC_OP_AND_NOT, parts, 2, 0, &nq);
@@ -476,7 +467,7 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
         }
     }
     if (!base)
-        base = term_q(TERM_DOCTYPE, "passage");
+        base = srch_term_query(TERM_DOCTYPE, "passage");
     /* Filters on the report alone (grade, type, year...): the counts come
      * from the report records, one per report, which carry the themes of
      * their weakness and strength passages; otherwise from every
@@ -488,7 +479,7 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
         if (root)
             srch_compile(db, root, "report", &records, &rtext, &rhl, err);
         else
-            records = term_q(TERM_DOCTYPE, "report");
+            records = srch_term_query(TERM_DOCTYPE, "report");
         hl_terms_free(&rhl);
         memset(err, 0, sizeof *err);
     }
@@ -501,7 +492,7 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
     /* the passages of the asked polarity, for typical examples */
     xc_query *polq = NULL;
     {
-        xc_query *parts[2] = {base, term_q(TERM_POLARITY,
+        xc_query *parts[2] = {base, srch_term_query(TERM_POLARITY,
                                            thm_polarity_name(polarity))};
         if (parts[1])
             xc_query_combine(XC_OP_FILTER, parts, 2, 0, &polq);
@@ -578,7 +569,7 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
         /* typical passages */
         xc_query *tq = NULL;
         {
-            xc_query *parts[2] = {polq, term_q(TERM_THEME, at->id)};
+            xc_query *parts[2] = {polq, srch_term_query(TERM_THEME, at->id)};
             if (parts[1])
                 xc_query_combine(XC_OP_FILTER, parts, 2, 0, &tq);
             xc_query_free(parts[1]);

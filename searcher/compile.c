@@ -164,12 +164,12 @@ static int analyse_leaf(srch_db *db, const qp_node *n, leaf *lf,
 
 /* ---- building queries ---- */
 
-static xc_query *term_query(const char *prefix, const char *s, uint32_t pos)
+xc_query *srch_term_query(const char *prefix, const char *value)
 {
     char term[TERM_MAX_BYTES + 8];
-    snprintf(term, sizeof term, "%s%s", prefix, s);
+    snprintf(term, sizeof term, "%s%s", prefix, value);
     xc_query *q = NULL;
-    xc_query_term(term, 1, pos, &q);
+    xc_query_term(term, 1, 0, &q);
     return q;
 }
 
@@ -236,7 +236,7 @@ static xc_query *word_query(srch_db *db, leaf_token *t, hl_terms *hl,
         strlist_add(&hl->kforms, t->kform, strlen(t->kform));
         if (track_missing && termfreq(db, "K", t->kform) == 0)
             strlist_add(&hl->missing, t->word, strlen(t->word));
-        return term_query("K", t->kform, 0);
+        return srch_term_query("K", t->kform);
     }
     const char *stem = t->stem ? t->stem : t->word;
     strlist_add(&hl->stems, stem, strlen(stem));
@@ -248,7 +248,7 @@ static xc_query *word_query(srch_db *db, leaf_token *t, hl_terms *hl,
         /* A lowercase word also finds its capitalised acronym, which the
          * index keeps unstemmed: "dbs" finds DBS. */
         strlist_add(&hl->stems, t->word, strlen(t->word));
-        xc_query *s[2] = {term_query("Z", stem, 0), term_query("Z", t->word, 0)};
+        xc_query *s[2] = {srch_term_query("Z", stem), srch_term_query("Z", t->word)};
         xc_query *q = combine(XC_OP_SYNONYM, s, 2, 0);
         if (track_missing && termfreq(db, "Z", stem) == 0 &&
             termfreq(db, "Z", t->word) == 0)
@@ -258,7 +258,7 @@ static xc_query *word_query(srch_db *db, leaf_token *t, hl_terms *hl,
     }
     if (track_missing && termfreq(db, "Z", stem) == 0)
         strlist_add(&hl->missing, t->word, strlen(t->word));
-    return term_query("Z", stem, 0);
+    return srch_term_query("Z", stem);
 }
 
 /* ---- filters ---- */
@@ -274,7 +274,7 @@ static xc_query *slug_filter(srch_db *db, const char *prefix,
         return NULL;
     xc_query *q = NULL;
     if (*slug && termfreq(db, prefix, slug) > 0) {
-        q = term_query(prefix, slug, 0);
+        q = srch_term_query(prefix, slug);
         free(slug);
         return q;
     }
@@ -363,7 +363,7 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
                                n->pos + 1);
                 return NULL;
             }
-        return term_query(TERM_URN, v, 0);
+        return srch_term_query(TERM_URN, v);
     }
     if (strcmp(f, "kind") == 0) {
         char *slug = str_slugify(v);
@@ -371,13 +371,13 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
             return NULL;
         if (strcmp(slug, "monitoring") == 0) {
             /* new provider monitoring visits are monitoring visits too */
-            xc_query *s[2] = {term_query(TERM_KIND, "monitoring", 0),
-                              term_query(TERM_KIND, "new-provider-monitoring",
-                                         0)};
+            xc_query *s[2] = {srch_term_query(TERM_KIND, "monitoring"),
+                              srch_term_query(TERM_KIND,
+                                              "new-provider-monitoring")};
             q = combine(XC_OP_OR, s, 2, 0);
             free_queries(s, 2);
         } else {
-            q = term_query(TERM_KIND, slug, 0);
+            q = srch_term_query(TERM_KIND, slug);
         }
         free(slug);
         return q;
@@ -386,7 +386,7 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
         char *slug = str_slugify(v);
         if (!slug)
             return NULL;
-        q = term_query(TERM_GRADE, grade_alias(slug), 0);
+        q = srch_term_query(TERM_GRADE, grade_alias(slug));
         free(slug);
         return q;
     }
@@ -421,7 +421,7 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
             free(slug);
             return NULL;
         }
-        q = term_query(TERM_THEME, slug, 0);
+        q = srch_term_query(TERM_THEME, slug);
         free(slug);
         return q;
     }
@@ -436,7 +436,7 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
                            "not '%s' (column %zu)", v, n->pos + 1);
             return NULL;
         }
-        return term_query(TERM_POLARITY, thm_polarity_name(pol), 0);
+        return srch_term_query(TERM_POLARITY, thm_polarity_name(pol));
     }
     err->column = n->pos + 1;
     srch_set_error(err, SRCH_ERR_QUERY, "unknown filter '%s:' at column %zu",
@@ -510,7 +510,7 @@ static xc_query *level_filter(const qp_node *n, srch_error *err)
     size_t ns = 0;
     for (size_t i = 0; i < sizeof grade_levels / sizeof grade_levels[0]; i++)
         if (grade_levels[i].level >= lo && grade_levels[i].level <= hi)
-            subs[ns++] = term_query(TERM_GRADE, grade_levels[i].slug, 0);
+            subs[ns++] = srch_term_query(TERM_GRADE, grade_levels[i].slug);
     xc_query *q = combine(XC_OP_OR, subs, ns, 0);
     free_queries(subs, ns);
     return q;

@@ -219,16 +219,6 @@ static void table_free(table *t)
     free(t->dfs.df);
 }
 
-static uint64_t fnv(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 /* The number of passages using a term (cached). */
 static uint32_t df_of(table *t, const char *term, size_t len)
 {
@@ -252,7 +242,7 @@ static uint32_t df_of(table *t, const char *term, size_t len)
     tmp[len] = '\0';
     size_t i = 0;
     if (c->cap) {
-        i = (size_t)fnv(term, len) & (c->cap - 1);
+        i = (size_t)str_hash(term, len) & (c->cap - 1);
         while (c->term[i]) {
             if (strcmp(c->term[i], tmp) == 0)
                 return c->df[i];
@@ -340,15 +330,6 @@ static int cmp_rec_key_date(const void *a, const void *b)
     return c ? c : strcmp(x->rid, y->rid);
 }
 
-static xc_query *term_q(const char *prefix, const char *value)
-{
-    char term[TERM_MAX_BYTES + 1];
-    snprintf(term, sizeof term, "%s%s", prefix, value);
-    xc_query *q = NULL;
-    xc_query_term(term, 1, 0, &q);
-    return q;
-}
-
 /* Every inspection report's record (not kind "other"). */
 static int table_load(srch_db *db, table *t, srch_error *err)
 {
@@ -363,8 +344,8 @@ static int table_load(srch_db *db, table *t, srch_error *err)
         SLOT_REPORT,       SLOT_DATE,         SLOT_TYPE,
         SLOT_GRADE,        SLOT_WEAK_VECTOR,  SLOT_STRONG_VECTOR,
         SLOT_PROVIDER_KEY, SLOT_PROFILE,      SLOT_SIGNATURE};
-    xc_query *parts[2] = {term_q(TERM_DOCTYPE, "report"),
-                          term_q(TERM_KIND, "other")};
+    xc_query *parts[2] = {srch_term_query(TERM_DOCTYPE, "report"),
+                          srch_term_query(TERM_KIND, "other")};
     xc_query *q = NULL;
     xc_enquire *enq = NULL;
     xc_mset *ms = NULL;
@@ -601,8 +582,8 @@ static srch_hit *best_passage(srch_db *db, srch_report ***reports,
                               const char *pol)
 {
     const char *id = thm_set_id(db->themes, t);
-    xc_query *parts[3] = {term_q(TERM_REPORT, rid), term_q(TERM_THEME, id),
-                          pol ? term_q(TERM_POLARITY, pol) : NULL};
+    xc_query *parts[3] = {srch_term_query(TERM_REPORT, rid), srch_term_query(TERM_THEME, id),
+                          pol ? srch_term_query(TERM_POLARITY, pol) : NULL};
     xc_query *f = NULL, *vw = NULL, *q = NULL;
     xc_enquire *enq = NULL;
     xc_mset *ms = NULL;

@@ -50,6 +50,10 @@ void hl_terms_free(hl_terms *hl);
  * when results are ranked: SRCH_RANK_TEXT when the query has a text part
  * that weighs results, SRCH_RANK_THEME when a theme: filter at the top
  * level adds the passages' theme strength to the weight. */
+/* The query for one term, prefix + value (a boolean filter term or a
+ * word); NULL when out of memory. */
+xc_query *srch_term_query(const char *prefix, const char *value);
+
 /* A grade slug on the one 1-4 scale of `level:` (1 outstanding .. 4
  * inadequate; doc/THEMES.md); 0 for no or an unknown grade. */
 int srch_grade_level(const char *slug);

@@ -105,7 +105,7 @@ static uint64_t hash_more(uint64_t h, const char *s, size_t n)
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-    return hash_more(1469598103934665603ull, s, n);
+    return str_hash(s, n);
 }
 
 /* Where a cue's first element is filed, and what a token looks up: an

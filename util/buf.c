@@ -230,3 +230,13 @@ char *str_printf(const char *fmt, ...)
     }
     return buf_detach(&b, NULL);
 }
+
+unsigned long long str_hash(const char *s, size_t n)
+{
+    unsigned long long h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
