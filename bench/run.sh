@@ -125,6 +125,10 @@ install_peers() {
         groups+=("sqlite3")
     fi
     [ -x /usr/bin/time ] || groups+=("time")
+    if want insearch; then
+        command -v curl >/dev/null 2>&1 || groups+=("curl")
+        command -v wrk >/dev/null 2>&1 || groups+=("wrk")
+    fi
     perl -MJSON::PP -e 1 >/dev/null 2>&1 || groups+=("perl")
     [ ${#groups[@]} -gt 0 ] || return 0
     if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
@@ -452,6 +456,90 @@ if [ -n "${OK[insearch]:-}" ]; then
     done
 fi
 
+
+# `insearch serve`: the page's search request (ten results with facets)
+# over HTTP, one at a time with a new connection each (curl's time_total,
+# which leaves out curl's own start), then a bounded load from wrk with a
+# few hundred connections at once.
+SERVE_P50=- SERVE_P95=- SERVE_N=0 LOAD_LINE="" SERVE_THREADS=4
+WRK_CONNS=${WRK_CONNS:-300} WRK_SECS=${WRK_SECS:-10}
+urlenc() { # ASCII query -> percent-encoded
+    LC_ALL=C awk -v s="$1" 'BEGIN {
+        for (i = 0; i < 256; i++) ord[sprintf("%c", i)] = i
+        for (i = 1; i <= length(s); i++) {
+            c = substr(s, i, 1)
+            if (c ~ /[A-Za-z0-9_.~-]/) printf "%s", c
+            else printf "%%%02X", ord[c]
+        }
+    }'
+}
+if [ -n "${OK[insearch]:-}" ]; then
+    if ! command -v curl >/dev/null 2>&1; then
+        note "serve: curl not available; the serving figures are left out"
+    else
+        "$INSEARCH" serve --db "$WORKDIR/db-insearch" --port 0 --quiet \
+            --threads "$SERVE_THREADS" >"$WORKDIR/serve.out" 2>"$WORKDIR/serve.err" &
+        SERVE_PID=$!
+        SERVE_URL=
+        for ((k = 0; k < 100; k++)); do
+            SERVE_URL=$(sed -n 's/^insearch serve: \(http:.*\)$/\1/p' "$WORKDIR/serve.out")
+            [ -n "$SERVE_URL" ] && break
+            sleep 0.1
+        done
+        if [ -z "$SERVE_URL" ]; then
+            note "serve: the server did not start: $(tr '\n' ' ' <"$WORKDIR/serve.err")"
+        else
+            echo "insearch serve: $NQ queries x $ROUNDS rounds over HTTP" >&2
+            : >"$WORKDIR/serve.q"
+            : >"$WORKDIR/wrk-paths.txt"
+            for ((i = 0; i < NQ; i++)); do
+                echo "/api/search?q=$(urlenc "${Q_INS[i]}")&limit=10&facets=1" >>"$WORKDIR/wrk-paths.txt"
+            done
+            for ((r = 1; r <= ROUNDS; r++)); do
+                i=0
+                while read -r path; do
+                    out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "${SERVE_URL%/}$path")
+                    set -- $out
+                    awk -v i="$i" -v c="$1" -v t="$2" 'BEGIN { printf "%d %d %d\n", i, t * 1e6, (c == 200 ? 0 : 1) }' >>"$WORKDIR/serve.q"
+                    i=$((i + 1))
+                done <"$WORKDIR/wrk-paths.txt"
+            done
+            SERVE_N=$(wc -l <"$WORKDIR/serve.q")
+            bad=$(awk '$3 != 0' "$WORKDIR/serve.q" | wc -l)
+            [ "$bad" -eq 0 ] || note "serve: $bad of $SERVE_N requests did not answer 200"
+            SERVE_P50=$(pct "$WORKDIR/serve.q" 50)
+            SERVE_P95=$(pct "$WORKDIR/serve.q" 95)
+            if command -v wrk >/dev/null 2>&1; then
+                # wrk takes the request paths in turn (a Lua script of ours).
+                {
+                    echo "local paths = {"
+                    sed 's/.*/  "&",/' "$WORKDIR/wrk-paths.txt"
+                    echo "}"
+                    echo "local i = 0"
+                    echo "request = function()"
+                    echo "  i = i % #paths + 1"
+                    echo "  return wrk.format(\"GET\", paths[i])"
+                    echo "end"
+                } >"$WORKDIR/wrk-paths.lua"
+                echo "insearch serve: wrk, $WRK_CONNS connections, ${WRK_SECS}s" >&2
+                wrk -t2 -c"$WRK_CONNS" -d"${WRK_SECS}s" --timeout 10s --latency \
+                    -s "$WORKDIR/wrk-paths.lua" "${SERVE_URL%/}" >"$WORKDIR/wrk.txt" 2>&1
+                rps=$(awk '/^Requests\/sec:/ { print $2 }' "$WORKDIR/wrk.txt")
+                reqs=$(awk '/requests in/ { print $1 }' "$WORKDIR/wrk.txt")
+                l50=$(awk '$1 == "50%" { print $2 }' "$WORKDIR/wrk.txt")
+                l99=$(awk '$1 == "99%" { print $2 }' "$WORKDIR/wrk.txt")
+                non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORKDIR/wrk.txt")
+                sockerr=$(sed -n 's/^ *Socket errors: //p' "$WORKDIR/wrk.txt")
+                LOAD_LINE="${rps:-?} requests/s ($reqs in ${WRK_SECS}s), latency p50 ${l50:-?}, p99 ${l99:-?}; non-2xx answers: ${non2xx:-0}; socket errors: ${sockerr:-none}"
+            else
+                note "serve: wrk not available (apt-get install wrk); no load figures"
+            fi
+        fi
+        kill -TERM "$SERVE_PID" 2>/dev/null
+        wait "$SERVE_PID" 2>/dev/null || note "serve: did not exit 0 on SIGTERM"
+    fi
+fi
+
 # --- report ----------------------------------------------------------------
 
 for eng in insearch omega fts5; do
@@ -511,6 +599,10 @@ label_of() {
         for c in "${THEME_CMDS[@]}"; do
             printf '  %-66s %s ms\n' "insearch $c" "${THEME_MS[$c]:-not run}"
         done
+    fi
+    if [ "$SERVE_N" -gt 0 ]; then
+        echo "insearch serve ($SERVE_THREADS worker threads): /api/search with 10 results and facets, $SERVE_N requests one at a time, new connection each (curl): p50 $SERVE_P50 ms, p95 $SERVE_P95 ms"
+        [ -z "$LOAD_LINE" ] || echo "insearch serve under load (wrk, 2 threads, $WRK_CONNS connections, the same requests in turn): $LOAD_LINE"
     fi
     if [ "$PREVENT_I" -ge 0 ]; then
         line=""

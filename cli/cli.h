@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 
+#include "cli/json.h"
 #include "searcher/searcher.h"
 #include "util/buf.h"
 #include "xapian-c/xapian-c.h"
@@ -39,15 +40,6 @@ int cli_search_error(cli_ctx *ctx, const char *cmd, const srch_error *err,
                      const char *query);
 /* Write the buffer to stdout and free it; 1 if it ran out of memory. */
 int cli_print_buf(buf *b);
-/* A JSON string, or null for NULL or "". */
-void cli_json_str_or_null(buf *b, const char *s);
-/* A report record as JSON (the shape `reports --json` prints; full adds
- * format, charset, passages and judgements); null for NULL. */
-void cli_json_report(buf *b, const srch_report *r, int full);
-/* The few fields of a report that name it, as JSON. */
-void cli_json_report_brief(buf *b, const srch_report *r);
-/* A passage with its section, polarity, themes and report, as JSON. */
-void cli_json_passage(buf *b, const srch_hit *h);
 /* Print a passage cut to about `max` bytes at a word boundary. */
 void cli_print_cut(const char *s, size_t max);
 /* Print "Provider, year, grade (id ID)". */
@@ -64,6 +56,7 @@ int cmd_strengths(cli_ctx *ctx, int argc, char **argv);
 int cmd_distinctive(cli_ctx *ctx, int argc, char **argv);
 int cmd_similar(cli_ctx *ctx, int argc, char **argv);
 int cmd_history(cli_ctx *ctx, int argc, char **argv);
+int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 
 extern const char cli_help_index[];
 extern const char cli_help_search[];
@@ -75,5 +68,6 @@ extern const char cli_help_weaknesses[];
 extern const char cli_help_distinctive[];
 extern const char cli_help_similar[];
 extern const char cli_help_history[];
+extern const char cli_help_serve[];
 
 #endif /* INSEARCH_CLI_H */

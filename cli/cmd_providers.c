@@ -114,29 +114,6 @@ static const char *level_name(const srch_report *r)
 
 /* ------------------------------------------------------------ history */
 
-static void json_weights(buf *b, const char *key, const srch_theme_weight *w,
-                         size_t n)
-{
-    buf_printf(b, ",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) {
-        buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-        buf_json_str(b, w[i].id);
-        buf_printf(b, ",\"weight\":%.2f}", w[i].weight);
-    }
-    buf_putc(b, ']');
-}
-
-static void json_ids(buf *b, const char *key, char *const *ids, size_t n)
-{
-    buf_printf(b, ",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_putc(b, ',');
-        buf_json_str(b, ids[i]);
-    }
-    buf_putc(b, ']');
-}
-
 static void print_list(const char *label, char *const *ids, size_t n)
 {
     if (n == 0)
@@ -170,25 +147,8 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv)
     }
     buf b = BUF_INIT;
     if (ctx->json) {
-        buf_puts(&b, "{\"provider\":");
-        buf_json_str(&b, h->provider);
-        buf_puts(&b, ",\"urn\":");
-        cli_json_str_or_null(&b, h->urn);
-        buf_puts(&b, ",\"reports\":[");
-        for (size_t i = 0; i < h->n_reports; i++) {
-            const srch_history_entry *e = &h->reports[i];
-            if (i)
-                buf_putc(&b, ',');
-            /* the record as `reports` prints it, with the themes added */
-            cli_json_report(&b, e->report, 0);
-            b.len--; /* reopen the object */
-            json_weights(&b, "weaknesses", e->weaknesses, e->n_weaknesses);
-            json_weights(&b, "strengths", e->strengths, e->n_strengths);
-            json_ids(&b, "improved", e->improved, e->n_improved);
-            json_ids(&b, "declined", e->declined, e->n_declined);
-            buf_putc(&b, '}');
-        }
-        buf_puts(&b, "]}\n");
+        cli_json_history(&b, h);
+        buf_putc(&b, '\n');
         rc = cli_print_buf(&b);
     } else {
         buf_free(&b);
@@ -227,49 +187,6 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv)
 
 /* ------------------------------------------------------------ similar */
 
-static const char *size_words(unsigned long n)
-{
-    if (n == 0)
-        return "size not stated";
-    if (n < 100)
-        return "under 100 learners";
-    if (n < 500)
-        return "100-499 learners";
-    if (n < 2000)
-        return "500-1,999 learners";
-    return "2,000 learners or more";
-}
-
-static void json_matches(buf *b, const srch_peer *p)
-{
-    int first = 1;
-    buf_puts(b, ",\"matches\":{");
-#define MATCH(name, val)                                                   \
-    do {                                                                   \
-        buf_printf(b, "%s\"%s\":", first ? "" : ",", name);                \
-        buf_json_str(b, val);                                              \
-        first = 0;                                                         \
-    } while (0)
-    if (p->same_type)
-        MATCH("type", p->report->type);
-    if (p->same_level)
-        MATCH("grade", p->report->grade);
-    if (p->same_size)
-        MATCH("size", size_words(p->learners));
-    if (p->same_area)
-        MATCH("area", p->area);
-#undef MATCH
-    buf_putc(b, '}');
-}
-
-static void json_passage_or_null(buf *b, const srch_hit *h)
-{
-    if (h)
-        cli_json_passage(b, h);
-    else
-        buf_puts(b, "null");
-}
-
 int cmd_similar(cli_ctx *ctx, int argc, char **argv)
 {
     srch_similar_options so = SRCH_SIMILAR_OPTIONS_INIT;
@@ -296,47 +213,8 @@ int cmd_similar(cli_ctx *ctx, int argc, char **argv)
     }
     buf b = BUF_INIT;
     if (ctx->json) {
-        buf_puts(&b, "{\"target\":");
-        cli_json_report_brief(&b, s->target);
-        buf_printf(&b, ",\"improved\":%s,\"providers\":[",
-                   so.improved ? "true" : "false");
-        for (size_t i = 0; i < s->n_peers; i++) {
-            const srch_peer *p = &s->peers[i];
-            buf_puts(&b, i ? ",{\"provider\":" : "{\"provider\":");
-            buf_json_str(&b, p->provider);
-            buf_puts(&b, ",\"urn\":");
-            cli_json_str_or_null(&b, p->urn);
-            buf_printf(&b, ",\"score\":%.4f,\"findings\":%.4f,"
-                       "\"text\":%.4f,\"profile\":%.4f,\"report\":",
-                       p->score, p->findings, p->text, p->profile);
-            cli_json_report_brief(&b, p->report);
-            if (so.improved) {
-                buf_puts(&b, ",\"after\":");
-                cli_json_report_brief(&b, p->after);
-            }
-            buf_puts(&b, ",\"shared\":[");
-            for (size_t k = 0; k < p->n_shared; k++) {
-                const srch_shared_theme *st = &p->shared[k];
-                buf_puts(&b, k ? ",{\"theme\":" : "{\"theme\":");
-                buf_json_str(&b, st->id);
-                buf_puts(&b, ",\"polarity\":");
-                buf_json_str(&b, st->polarity);
-                buf_printf(&b, ",\"mine\":%.2f,\"theirs\":%.2f,"
-                           "\"passages\":{\"mine\":", st->mine, st->theirs);
-                json_passage_or_null(&b, st->mine_passage);
-                buf_puts(&b, ",\"theirs\":");
-                json_passage_or_null(&b, st->their_passage);
-                if (so.improved) {
-                    buf_puts(&b, ",\"after\":");
-                    json_passage_or_null(&b, st->after_passage);
-                }
-                buf_puts(&b, "}}");
-            }
-            buf_putc(&b, ']');
-            json_matches(&b, p);
-            buf_putc(&b, '}');
-        }
-        buf_puts(&b, "]}\n");
+        cli_json_similar(&b, s, so.improved);
+        buf_putc(&b, '\n');
         rc = cli_print_buf(&b);
     } else {
         buf_free(&b);
@@ -373,7 +251,7 @@ int cmd_similar(cli_ctx *ctx, int argc, char **argv)
                 printf("%s grade level", any++ ? "," : "");
             if (p->same_size)
                 printf("%s size (%s)", any++ ? "," : "",
-                       size_words(p->learners));
+                       cli_size_words(p->learners));
             if (p->same_area)
                 printf("%s area %s", any++ ? "," : "", p->area);
             printf("%s\n", any ? "" : " none");

@@ -230,45 +230,6 @@ static char *query_with_filters(const char *query, const char *theme,
     return buf_detach(&b, NULL);
 }
 
-/* ---------- JSON ---------- */
-
-static void json_hit(buf *b, const srch_hit *h, int with_snippet)
-{
-    buf_printf(b, "{\"rank\":%u,\"score\":%.4f,\"passage\":", h->rank,
-               h->score);
-    buf_json_str(b, h->passage);
-    if (with_snippet) {
-        buf_puts(b, ",\"snippet\":");
-        buf_json_str(b, h->snippet ? h->snippet : h->passage);
-        buf_puts(b, ",\"highlights\":[");
-        for (size_t i = 0; i < h->n_highlights; i++)
-            buf_printf(b, "%s[%zu,%zu]", i ? "," : "", h->highlights[i].start,
-                       h->highlights[i].end);
-        buf_putc(b, ']');
-    }
-    buf_puts(b, ",\"section\":");
-    cli_json_str_or_null(b, h->section);
-    buf_printf(b, ",\"page\":");
-    if (h->page)
-        buf_printf(b, "%u", h->page);
-    else
-        buf_puts(b, "null");
-    buf_printf(b, ",\"passage_index\":%u,\"polarity\":", h->passage_index);
-    cli_json_str_or_null(b, h->polarity);
-    buf_puts(b, ",\"themes\":[");
-    for (size_t i = 0; i < h->n_themes; i++) {
-        buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-        buf_json_str(b, h->themes[i].id);
-        buf_printf(b, ",\"score\":%.3f}", h->themes[i].score);
-    }
-    buf_putc(b, ']');
-    if (with_snippet) {
-        buf_printf(b, ",\"more_in_report\":%u,\"report\":", h->collapsed);
-        cli_json_report(b, h->report, 0);
-    }
-    buf_putc(b, '}');
-}
-
 /* ---------- text output ---------- */
 
 static const char *grade_words(const char *slug)
@@ -362,39 +323,10 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
     }
     if (ctx->json) {
         buf b = BUF_INIT;
-        buf_puts(&b, "{\"query\":");
-        buf_json_str(&b, query);
-        buf_printf(&b, ",\"total\":%u,\"total_lower\":%u,\"total_upper\":%u,"
-                   "\"offset\":%u,\"limit\":%u,\"by_report\":%s,\"results\":[",
-                   res->total, res->total_lower, res->total_upper, ro.offset,
-                   ro.limit, ro.by_report ? "true" : "false");
-        for (size_t i = 0; i < res->n_hits; i++) {
-            if (i)
-                buf_putc(&b, ',');
-            json_hit(&b, &res->hits[i], 1);
-        }
-        buf_puts(&b, "],\"did_you_mean\":");
-        buf_json_str(&b, res->did_you_mean);
-        if (ro.explain) {
-            buf_puts(&b, ",\"xapian_query\":");
-            buf_json_str(&b, res->query_description);
-        }
-        if (ro.facets) {
-            buf_puts(&b, ",\"facets\":{");
-            for (size_t f = 0; f < res->n_facets; f++) {
-                buf_printf(&b, "%s\"%s\":{", f ? "," : "",
-                           res->facets[f].field);
-                for (size_t j = 0; j < res->facets[f].n_values; j++) {
-                    if (j)
-                        buf_putc(&b, ',');
-                    buf_json_str(&b, res->facets[f].values[j].value);
-                    buf_printf(&b, ":%u", res->facets[f].values[j].count);
-                }
-                buf_putc(&b, '}');
-            }
-            buf_putc(&b, '}');
-        }
-        buf_puts(&b, "}\n");
+        cli_search_shape shape = {ro.offset, ro.limit, ro.by_report,
+                                  ro.explain, ro.facets};
+        cli_json_search(&b, query, res, &shape);
+        buf_putc(&b, '\n');
         rc = cli_print_buf(&b);
     } else {
         if (ro.explain)
@@ -483,21 +415,8 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
     }
     if (ctx->json) {
         buf b = BUF_INIT;
-        buf_puts(&b, "{\"report\":");
-        cli_json_report(&b, s->report, 1);
-        buf_puts(&b, ",\"passages\":[");
-        for (size_t i = 0; i < s->n_passages; i++) {
-            if (i)
-                buf_putc(&b, ',');
-            json_hit(&b, &s->passages[i], 0);
-        }
-        buf_puts(&b, "],\"other_reports\":[");
-        for (size_t i = 0; i < s->n_other_ids; i++) {
-            if (i)
-                buf_putc(&b, ',');
-            buf_json_str(&b, s->other_ids[i]);
-        }
-        buf_puts(&b, "]}\n");
+        cli_json_shown(&b, s);
+        buf_putc(&b, '\n');
         rc = cli_print_buf(&b);
     } else {
         const srch_report *r = s->report;
@@ -577,13 +496,8 @@ int cmd_reports(cli_ctx *ctx, int argc, char **argv)
     }
     if (ctx->json) {
         buf b = BUF_INIT;
-        buf_printf(&b, "{\"total\":%u,\"reports\":[", l->total);
-        for (size_t i = 0; i < l->n; i++) {
-            if (i)
-                buf_putc(&b, ',');
-            cli_json_report(&b, l->reports[i], 0);
-        }
-        buf_puts(&b, "]}\n");
+        cli_json_report_list(&b, l);
+        buf_putc(&b, '\n');
         rc = cli_print_buf(&b);
     } else {
         for (size_t i = 0; i < l->n; i++) {
@@ -617,17 +531,12 @@ int cmd_stats(cli_ctx *ctx, int argc, char **argv)
         srch_close(db);
         return cli_error("stats", "%s", err.message);
     }
-    if (ctx->json)
-        printf("{\"reports\":%llu,\"others\":%llu,\"passages\":%llu,"
-               "\"terms\":%llu,\"size_bytes\":%llu,\"db\":",
-               (unsigned long long)st.reports, (unsigned long long)st.others,
-               (unsigned long long)st.passages, (unsigned long long)st.terms,
-               (unsigned long long)st.size_bytes);
     if (ctx->json) {
         buf b = BUF_INIT;
-        buf_json_str(&b, cli_db_path(ctx));
-        printf("%s}\n", buf_cstr(&b));
-        buf_free(&b);
+        cli_json_stats(&b, &st, cli_db_path(ctx));
+        buf_putc(&b, '\n');
+        srch_close(db);
+        return cli_print_buf(&b);
     } else {
         printf("index:     %s\nreports:   %llu\nother:     %llu\n"
                "passages:  %llu\nwords:     %llu\nsize:      %.1f MB\n",

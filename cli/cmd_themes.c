@@ -171,21 +171,8 @@ int cmd_themes(cli_ctx *ctx, int argc, char **argv)
     }
     buf b = BUF_INIT;
     if (ctx->json) {
-        buf_puts(&b, "{\"themes\":[");
-        for (size_t i = 0; i < l->n; i++) {
-            const srch_theme_info *t = &l->themes[i];
-            buf_puts(&b, i ? ",{\"id\":" : "{\"id\":");
-            buf_json_str(&b, t->id);
-            buf_puts(&b, ",\"name\":");
-            buf_json_str(&b, t->name);
-            buf_puts(&b, ",\"description\":");
-            buf_json_str(&b, t->description);
-            buf_printf(&b, ",\"passages\":%u,\"reports\":%u,"
-                       "\"weakness_reports\":%u,\"strength_reports\":%u}",
-                       t->passages, t->reports, t->weakness_reports,
-                       t->strength_reports);
-        }
-        buf_puts(&b, "]}\n");
+        cli_json_theme_list(&b, l);
+        buf_putc(&b, '\n');
     } else {
         buf_printf(&b, "%-22s %9s %8s %9s %9s  %s\n", "theme", "passages",
                    "reports", "weakness", "strength", "name");
@@ -252,42 +239,8 @@ static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
     unsigned want = o.examples;
     buf b = BUF_INIT;
     if (ctx->json) {
-        buf_puts(&b, "{\"query\":");
-        buf_json_str(&b, query);
-        buf_puts(&b, ",\"polarity\":");
-        buf_json_str(&b, a->polarity);
-        buf_printf(&b, ",\"reports\":%u,\"by_year\":{",
-                   a->reports_matching);
-        for (size_t y = 0; y < a->n_years; y++)
-            buf_printf(&b, "%s\"%s\":%u", y ? "," : "", a->years[y].year,
-                       a->years[y].matching);
-        buf_puts(&b, "},\"themes\":[");
-        for (size_t i = 0; i < shown; i++) {
-            const srch_agg_theme *t = &a->themes[i];
-            buf_puts(&b, i ? ",{\"id\":" : "{\"id\":");
-            buf_json_str(&b, t->id);
-            buf_puts(&b, ",\"name\":");
-            buf_json_str(&b, t->name);
-            buf_printf(&b, ",\"reports\":%u,\"share\":%.4f,\"by_year\":[",
-                       t->reports, t->share);
-            for (size_t y = 0; y < t->n_years; y++)
-                buf_printf(&b, "%s{\"year\":\"%s\",\"reports\":%u,"
-                           "\"of\":%u,\"share\":%.4f}",
-                           y ? "," : "", t->by_year[y].year,
-                           t->by_year[y].reports, t->by_year[y].matching,
-                           t->by_year[y].matching
-                               ? (double)t->by_year[y].reports /
-                                     t->by_year[y].matching
-                               : 0.0);
-            buf_puts(&b, "],\"passages\":[");
-            for (size_t k = 0; k < t->n_examples && k < want; k++) {
-                if (k)
-                    buf_putc(&b, ',');
-                cli_json_passage(&b, &t->examples[k]);
-            }
-            buf_puts(&b, "]}");
-        }
-        buf_puts(&b, "]}\n");
+        cli_json_aggregate(&b, query, a, o.limit, want);
+        buf_putc(&b, '\n');
     } else if (o.csv) {
         buf_puts(&b, "theme,name,reports,share");
         for (size_t y = 0; y < a->n_years; y++)
@@ -392,30 +345,8 @@ int cmd_distinctive(cli_ctx *ctx, int argc, char **argv)
     }
     buf b = BUF_INIT;
     if (ctx->json) {
-        buf_puts(&b, "{\"query\":");
-        buf_json_str(&b, query);
-        buf_printf(&b, ",\"group_passages\":%u,\"group_reports\":%u,"
-                   "\"sampled_group\":%u,\"sampled_other\":%u,"
-                   "\"phrases\":[",
-                   d->group_passages, d->group_reports, d->sampled_group,
-                   d->sampled_other);
-        for (size_t i = 0; i < d->n_phrases; i++) {
-            const srch_phrase *ph = &d->phrases[i];
-            buf_puts(&b, i ? ",{\"text\":" : "{\"text\":");
-            buf_json_str(&b, ph->text);
-            buf_printf(&b, ",\"passages\":%u,\"reports\":%u,"
-                       "\"group_share\":%.4f,\"other_share\":%.4f,"
-                       "\"score\":%.2f,\"examples\":[",
-                       ph->passages, ph->reports, ph->group_share,
-                       ph->other_share, ph->score);
-            for (size_t k = 0; k < ph->n_examples; k++) {
-                if (k)
-                    buf_putc(&b, ',');
-                cli_json_passage(&b, &ph->examples[k]);
-            }
-            buf_puts(&b, "]}");
-        }
-        buf_puts(&b, "]}\n");
+        cli_json_distinctive(&b, query, d);
+        buf_putc(&b, '\n');
         rc = cli_print_buf(&b);
     } else {
         buf_free(&b);

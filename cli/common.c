@@ -30,16 +30,9 @@ int cli_search_error(cli_ctx *ctx, const char *cmd, const srch_error *err,
                      const char *query)
 {
     if (ctx->json) {
-        static const char *const kinds[] = {"", "failed", "query",
-                                            "not_found", "ambiguous"};
-        int k = -err->code;
         buf b = BUF_INIT;
-        buf_puts(&b, "{\"error\":");
-        buf_json_str(&b, err->message);
-        buf_printf(&b, ",\"kind\":\"%s\"", k >= 1 && k <= 4 ? kinds[k] : "failed");
-        if (err->code == SRCH_ERR_QUERY)
-            buf_printf(&b, ",\"column\":%zu", err->column);
-        buf_puts(&b, "}\n");
+        cli_json_error(&b, err);
+        buf_putc(&b, '\n');
         fputs(buf_cstr(&b), stderr);
         buf_free(&b);
     } else if (err->code == SRCH_ERR_QUERY) {
@@ -62,107 +55,6 @@ int cli_print_buf(buf *b)
     fwrite(b->data ? b->data : "", 1, b->len, stdout);
     buf_free(b);
     return 0;
-}
-
-void cli_json_str_or_null(buf *b, const char *s)
-{
-    buf_json_str(b, s && *s ? s : NULL);
-}
-
-void cli_json_report(buf *b, const srch_report *r, int full)
-{
-    if (!r) {
-        buf_puts(b, "null");
-        return;
-    }
-    buf_puts(b, "{\"id\":");
-    buf_json_str(b, r->id);
-    buf_puts(b, ",\"provider\":");
-    cli_json_str_or_null(b, r->provider);
-    buf_puts(b, ",\"urn\":");
-    cli_json_str_or_null(b, r->urn);
-    buf_puts(b, ",\"kind\":");
-    cli_json_str_or_null(b, r->kind);
-    buf_puts(b, ",\"type\":");
-    cli_json_str_or_null(b, r->type);
-    buf_puts(b, ",\"date_start\":");
-    cli_json_str_or_null(b, r->date_start);
-    buf_puts(b, ",\"date_end\":");
-    cli_json_str_or_null(b, r->date_end);
-    buf_puts(b, ",\"grade\":");
-    cli_json_str_or_null(b, r->grade);
-    buf_puts(b, ",\"previous_grade\":");
-    cli_json_str_or_null(b, r->previous_grade);
-    buf_puts(b, ",\"source\":");
-    cli_json_str_or_null(b, r->source);
-    buf_puts(b, ",\"title\":");
-    cli_json_str_or_null(b, r->title);
-    if (r->learners)
-        buf_printf(b, ",\"learners\":%lu", r->learners);
-    else
-        buf_puts(b, ",\"learners\":null");
-    buf_puts(b, ",\"area\":");
-    cli_json_str_or_null(b, r->area);
-    if (full) {
-        buf_puts(b, ",\"format\":");
-        cli_json_str_or_null(b, r->format);
-        buf_puts(b, ",\"charset\":");
-        cli_json_str_or_null(b, r->charset);
-        buf_printf(b, ",\"passages\":%u,\"judgements\":[", r->n_passages);
-        for (size_t i = 0; i < r->n_judgements; i++) {
-            buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
-            buf_json_str(b, r->judgements[i].name);
-            buf_puts(b, ",\"grade\":");
-            cli_json_str_or_null(b, r->judgements[i].grade);
-            buf_putc(b, '}');
-        }
-        buf_putc(b, ']');
-    }
-    buf_putc(b, '}');
-}
-
-void cli_json_report_brief(buf *b, const srch_report *r)
-{
-    if (!r) {
-        buf_puts(b, "null");
-        return;
-    }
-    buf_puts(b, "{\"id\":");
-    buf_json_str(b, r->id);
-    buf_puts(b, ",\"provider\":");
-    cli_json_str_or_null(b, r->provider);
-    buf_puts(b, ",\"urn\":");
-    cli_json_str_or_null(b, r->urn);
-    buf_puts(b, ",\"type\":");
-    cli_json_str_or_null(b, r->type);
-    buf_puts(b, ",\"kind\":");
-    cli_json_str_or_null(b, r->kind);
-    buf_puts(b, ",\"date_start\":");
-    cli_json_str_or_null(b, r->date_start);
-    buf_puts(b, ",\"grade\":");
-    cli_json_str_or_null(b, r->grade);
-    buf_puts(b, ",\"source\":");
-    cli_json_str_or_null(b, r->source);
-    buf_putc(b, '}');
-}
-
-void cli_json_passage(buf *b, const srch_hit *h)
-{
-    buf_puts(b, "{\"passage\":");
-    buf_json_str(b, h->passage);
-    buf_puts(b, ",\"section\":");
-    cli_json_str_or_null(b, h->section);
-    buf_printf(b, ",\"passage_index\":%u,\"polarity\":", h->passage_index);
-    cli_json_str_or_null(b, h->polarity);
-    buf_puts(b, ",\"themes\":[");
-    for (size_t i = 0; i < h->n_themes; i++) {
-        buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-        buf_json_str(b, h->themes[i].id);
-        buf_printf(b, ",\"score\":%.3f}", h->themes[i].score);
-    }
-    buf_puts(b, "],\"report\":");
-    cli_json_report_brief(b, h->report);
-    buf_putc(b, '}');
 }
 
 /* A passage cut to about `max` bytes at a word boundary, on one line. */

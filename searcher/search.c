@@ -88,6 +88,22 @@ void srch_close(srch_db *db)
     free(db);
 }
 
+int srch_refresh(srch_db *db, srch_error *err)
+{
+    /* An index opened empty has no taxonomy to read yet: the caller opens
+     * it again instead, which reads it. */
+    if (!db->themes) {
+        srch_set_error(err, SRCH_ERR, "the index had no themes when opened");
+        return SRCH_ERR;
+    }
+    if (xc_db_reopen(db->db) != XC_OK) {
+        srch_set_error(err, SRCH_ERR, "reopening the index: %s",
+                       xc_last_error());
+        return SRCH_ERR;
+    }
+    return SRCH_OK;
+}
+
 void srch_results_free(srch_results *res)
 {
     if (!res)

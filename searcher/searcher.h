@@ -27,6 +27,9 @@ typedef struct srch_db srch_db;
 /* Open the index read-only. */
 int srch_open(const char *dbpath, srch_db **out, srch_error *err);
 void srch_close(srch_db *db);
+/* Move an open index to its latest committed revision (a long-running
+ * reader: `serve`). On failure open it again with srch_open. */
+int srch_refresh(srch_db *db, srch_error *err);
 
 typedef struct srch_judgement {
     char *name;
@@ -355,5 +358,35 @@ typedef struct srch_similar {
 int srch_similar_run(srch_db *db, const srch_similar_options *opt,
                      srch_similar **out, srch_error *err);
 void srch_similar_free(srch_similar *s);
+
+/* ---- type-ahead (searcher/names.c) ---- */
+
+#define SRCH_SUGGEST_MAX_PREFIX 100
+
+typedef struct srch_suggested_theme {
+    const char *id, *name; /* owned by the db: valid while it is open */
+} srch_suggested_theme;
+
+typedef struct srch_suggested_provider {
+    char *key;        /* URN, or "name:slug" when the reports give none */
+    char *name;
+    char *urn;        /* "" when none */
+    unsigned reports; /* inspection reports (not kind other) */
+    char latest[11]; /* the newest report's date, YYYY-MM-DD or "" */
+} srch_suggested_provider;
+
+typedef struct srch_suggestions {
+    srch_suggested_theme *themes;
+    size_t n_themes;
+    srch_suggested_provider *providers;
+    size_t n_providers;
+} srch_suggestions;
+
+/* The themes (id or name) and providers (name or URN) with a word that
+ * starts with `prefix`, ASCII case folded, at most `limit` of each: those
+ * whose first word matches first, then providers with more reports. */
+int srch_suggest(srch_db *db, const char *prefix, size_t limit,
+                 srch_suggestions **out, srch_error *err);
+void srch_suggestions_free(srch_suggestions *s);
 
 #endif /* INSEARCH_SEARCHER_H */
