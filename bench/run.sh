@@ -457,11 +457,12 @@ if [ -n "${OK[insearch]:-}" ]; then
 fi
 
 
-# `insearch serve`: the page's search request (ten results with facets)
-# over HTTP, one at a time with a new connection each (curl's time_total,
-# which leaves out curl's own start), then a bounded load from wrk with a
-# few hundred connections at once.
-SERVE_P50=- SERVE_P95=- SERVE_N=0 LOAD_LINE="" SERVE_THREADS=4
+# `insearch serve`: the two requests the page makes for a search - the ten
+# results, and the facet counts (which read every match) - over HTTP, one
+# at a time with a new connection each (curl's time_total, which leaves out
+# curl's own start); then a bounded load from wrk with a few hundred
+# connections at once, taking both kinds of request in turn.
+SERVE_P50=- SERVE_P95=- FACET_P50=- FACET_P95=- SERVE_N=0 LOAD_LINE="" SERVE_THREADS=4
 WRK_CONNS=${WRK_CONNS:-300} WRK_SECS=${WRK_SECS:-10}
 urlenc() { # ASCII query -> percent-encoded
     LC_ALL=C awk -v s="$1" 'BEGIN {
@@ -472,6 +473,19 @@ urlenc() { # ASCII query -> percent-encoded
             else printf "%%%02X", ord[c]
         }
     }'
+}
+# time_requests PATHFILE OUTFILE : each path once per round
+time_requests() {
+    local paths=$1 outfile=$2 r i path code secs
+    : >"$outfile"
+    for ((r = 1; r <= ROUNDS; r++)); do
+        i=0
+        while read -r path; do
+            read -r code secs < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "${SERVE_URL%/}$path")
+            awk -v i="$i" -v c="$code" -v t="$secs" 'BEGIN { printf "%d %d %d\n", i, t * 1e6, (c == 200 ? 0 : 1) }' >>"$outfile"
+            i=$((i + 1))
+        done <"$paths"
+    done
 }
 if [ -n "${OK[insearch]:-}" ]; then
     if ! command -v curl >/dev/null 2>&1; then
@@ -490,25 +504,23 @@ if [ -n "${OK[insearch]:-}" ]; then
             note "serve: the server did not start: $(tr '\n' ' ' <"$WORKDIR/serve.err")"
         else
             echo "insearch serve: $NQ queries x $ROUNDS rounds over HTTP" >&2
-            : >"$WORKDIR/serve.q"
-            : >"$WORKDIR/wrk-paths.txt"
+            : >"$WORKDIR/serve-paths.txt"
+            : >"$WORKDIR/facet-paths.txt"
             for ((i = 0; i < NQ; i++)); do
-                echo "/api/search?q=$(urlenc "${Q_INS[i]}")&limit=10&facets=1" >>"$WORKDIR/wrk-paths.txt"
+                qe=$(urlenc "${Q_INS[i]}")
+                echo "/api/search?q=$qe&limit=10" >>"$WORKDIR/serve-paths.txt"
+                echo "/api/search?q=$qe&limit=1&facets=1" >>"$WORKDIR/facet-paths.txt"
             done
-            for ((r = 1; r <= ROUNDS; r++)); do
-                i=0
-                while read -r path; do
-                    out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "${SERVE_URL%/}$path")
-                    set -- $out
-                    awk -v i="$i" -v c="$1" -v t="$2" 'BEGIN { printf "%d %d %d\n", i, t * 1e6, (c == 200 ? 0 : 1) }' >>"$WORKDIR/serve.q"
-                    i=$((i + 1))
-                done <"$WORKDIR/wrk-paths.txt"
-            done
+            time_requests "$WORKDIR/serve-paths.txt" "$WORKDIR/serve.q"
+            time_requests "$WORKDIR/facet-paths.txt" "$WORKDIR/facet.q"
             SERVE_N=$(wc -l <"$WORKDIR/serve.q")
-            bad=$(awk '$3 != 0' "$WORKDIR/serve.q" | wc -l)
-            [ "$bad" -eq 0 ] || note "serve: $bad of $SERVE_N requests did not answer 200"
+            bad=$(cat "$WORKDIR/serve.q" "$WORKDIR/facet.q" | awk '$3 != 0' | wc -l)
+            [ "$bad" -eq 0 ] || note "serve: $bad of $((SERVE_N * 2)) requests did not answer 200"
             SERVE_P50=$(pct "$WORKDIR/serve.q" 50)
             SERVE_P95=$(pct "$WORKDIR/serve.q" 95)
+            FACET_P50=$(pct "$WORKDIR/facet.q" 50)
+            FACET_P95=$(pct "$WORKDIR/facet.q" 95)
+            paste -d'\n' "$WORKDIR/serve-paths.txt" "$WORKDIR/facet-paths.txt" >"$WORKDIR/wrk-paths.txt"
             if command -v wrk >/dev/null 2>&1; then
                 # wrk takes the request paths in turn (a Lua script of ours).
                 {
@@ -601,8 +613,10 @@ label_of() {
         done
     fi
     if [ "$SERVE_N" -gt 0 ]; then
-        echo "insearch serve ($SERVE_THREADS worker threads): /api/search with 10 results and facets, $SERVE_N requests one at a time, new connection each (curl): p50 $SERVE_P50 ms, p95 $SERVE_P95 ms"
-        [ -z "$LOAD_LINE" ] || echo "insearch serve under load (wrk, 2 threads, $WRK_CONNS connections, the same requests in turn): $LOAD_LINE"
+        echo "insearch serve ($SERVE_THREADS worker threads), $SERVE_N requests of each kind one at a time, new connection each (curl):"
+        echo "  the page's search (/api/search, 10 results with snippets): p50 $SERVE_P50 ms, p95 $SERVE_P95 ms"
+        echo "  its facet counts (/api/search?facets=1, every match read): p50 $FACET_P50 ms, p95 $FACET_P95 ms"
+        [ -z "$LOAD_LINE" ] || echo "insearch serve under load (wrk, 2 threads, $WRK_CONNS connections, results and facet requests in turn): $LOAD_LINE"
     fi
     if [ "$PREVENT_I" -ge 0 ]; then
         line=""

@@ -167,16 +167,19 @@ static char *did_you_mean(srch_db *db, const char *query, const strlist *missing
     return buf_detach(&b, NULL);
 }
 
+/* Grade, kind, type and year are the report's, on each of its passages:
+ * read once per report (SLOT_REPORT) rather than once per passage. */
 static const struct {
     const char *field;
     unsigned slot;
     char sep;     /* several values per document, joined by this */
-} facet_slots[] = {{"grade", SLOT_GRADE, 0},
-                   {"kind", SLOT_KIND, 0},
-                   {"type", SLOT_TYPE, 0},
-                   {"year", SLOT_YEAR, 0},
-                   {"theme", SLOT_THEMES, ','},
-                   {"polarity", SLOT_POLARITY, 0}};
+    int of_report;
+} facet_slots[] = {{"grade", SLOT_GRADE, 0, 1},
+                   {"kind", SLOT_KIND, 0, 1},
+                   {"type", SLOT_TYPE, 0, 1},
+                   {"year", SLOT_YEAR, 0, 1},
+                   {"theme", SLOT_THEMES, ',', 0},
+                   {"polarity", SLOT_POLARITY, 0, 0}};
 #define N_FACETS (sizeof facet_slots / sizeof facet_slots[0])
 
 int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
@@ -244,14 +247,19 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
         xc_enquire_set_sort_by_value(enq, SLOT_DATE,
                                      sort == SRCH_SORT_DATE_DESC) != XC_OK)
         goto xfail;
-    if (opt->facets)
+    if (opt->facets) {
+        if (xc_enquire_set_facet_group(enq, SLOT_REPORT) != XC_OK)
+            goto xfail;
         for (size_t i = 0; i < N_FACETS; i++)
             if ((facet_slots[i].sep
                      ? xc_enquire_add_facet_multi(enq, facet_slots[i].slot,
                                                   facet_slots[i].sep)
+                 : facet_slots[i].of_report
+                     ? xc_enquire_add_facet_grouped(enq, facet_slots[i].slot)
                      : xc_enquire_add_facet(enq, facet_slots[i].slot)) !=
                 XC_OK)
                 goto xfail;
+    }
     /* Count at least this many matches exactly: with only a page's worth,
      * Xapian's estimate of the total can be far off ("2" for 29). */
     uint32_t check = opt->offset + limit + 1;

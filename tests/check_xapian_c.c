@@ -1048,6 +1048,79 @@ START_TEST(test_facets)
 END_TEST
 
 
+/* Grouped facets count what plain ones count, with fewer reads: 300
+ * documents of 30 groups (more than the spy remembers at once), the groups
+ * interleaved as on a sharded database, and a group with no value. */
+START_TEST(test_grouped_facets_equal_plain_ones)
+{
+    char path[PATH_MAX];
+    xc_db *db = NULL;
+    path_in(path, sizeof path, "grouped");
+    CK_OK(xc_db_open(path, XC_OPEN_WRITE, &db));
+    for (unsigned i = 0; i < 300; i++) {
+        unsigned g = (i * 7) % 30; /* interleaved */
+        char group[16], grade[16], own[16];
+        snprintf(group, sizeof group, "r%02u", g);
+        snprintf(grade, sizeof grade, "g%u", g % 4);
+        snprintf(own, sizeof own, "p%u", i % 3);
+        xc_doc *doc = NULL;
+        CK_OK(xc_doc_new(&doc));
+        CK_OK(xc_doc_add_posting(doc, i % 2 ? "odd" : "even", 1, 1));
+        CK_OK(xc_doc_add_value(doc, 2, group, strlen(group)));
+        if (g != 5) /* group r05 has no grade */
+            CK_OK(xc_doc_add_value(doc, 1, grade, strlen(grade)));
+        CK_OK(xc_doc_add_value(doc, 3, own, strlen(own)));
+        CK_OK(xc_db_add_document(db, doc, NULL));
+        xc_doc_free(doc);
+    }
+    CK_OK(xc_db_commit(db));
+    for (int odd = 0; odd < 2; odd++) {
+        xc_query *q = term_q(odd ? "odd" : "even");
+        xc_enquire *plain = NULL, *grouped = NULL;
+        xc_mset *a = NULL, *b = NULL;
+        CK_OK(xc_enquire_new(db, &plain));
+        CK_OK(xc_enquire_new(db, &grouped));
+        CK_OK(xc_enquire_set_query(plain, q));
+        CK_OK(xc_enquire_set_query(grouped, q));
+        xc_query_free(q);
+        CK_OK(xc_enquire_add_facet(plain, 1));
+        CK_OK(xc_enquire_add_facet(plain, 3));
+        CK_OK(xc_enquire_set_facet_group(grouped, 2));
+        CK_OK(xc_enquire_add_facet_grouped(grouped, 1));
+        CK_OK(xc_enquire_add_facet(grouped, 3));
+        CK_OK(xc_enquire_get_mset(plain, 0, 5, 300, &a));
+        CK_OK(xc_enquire_get_mset(grouped, 0, 5, 300, &b));
+        uint32_t total = 0;
+        for (unsigned f = 0; f < 2; f++) {
+            size_t i = 0;
+            const char *va, *vb;
+            size_t la, lb;
+            uint32_t ca, cb;
+            int ra, rb;
+            while ((ra = xc_mset_facet(a, f, i, &va, &la, &ca)) == 1) {
+                rb = xc_mset_facet(b, f, i, &vb, &lb, &cb);
+                ck_assert_int_eq(rb, 1);
+                ck_assert_str_eq(va, vb);
+                ck_assert_uint_eq(ca, cb);
+                if (f == 0)
+                    total += ca;
+                i++;
+            }
+            ck_assert_int_eq(ra, 0);
+            ck_assert_int_eq(xc_mset_facet(b, f, i, &vb, &lb, &cb), 0);
+            ck_assert_uint_gt(i, 1);
+        }
+        /* 150 documents each; the 10 of r05 (no grade) are all odd ones */
+        ck_assert_uint_eq(total, odd ? 140 : 150);
+        xc_mset_free(a);
+        xc_mset_free(b);
+        xc_enquire_free(plain);
+        xc_enquire_free(grouped);
+    }
+    CK_OK(xc_db_close(db));
+}
+END_TEST
+
 /* ---------- value weights, multi-value facets, visitors, expansion ---------- */
 
 /* A database of 4 documents with a numeric score in slot 5 (not on the
@@ -1478,6 +1551,7 @@ static Suite *xapian_c_suite(void)
     tcase_add_test(tc, test_collapse);
     tcase_add_test(tc, test_sort_by_value);
     tcase_add_test(tc, test_facets);
+    tcase_add_test(tc, test_grouped_facets_equal_plain_ones);
     tcase_add_test(tc, test_stemmer);
     tcase_add_test(tc, test_value_weight_ranks_by_stored_score);
     tcase_add_test(tc, test_multi_value_facet);

@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <new>
 #include <string>
@@ -63,28 +64,96 @@ struct xc_query {
     Xapian::Query q;
 };
 
-/* Counts each of the sep-separated values of a slot, per document. */
-class MultiValueCountSpy : public Xapian::MatchSpy {
+struct facet_spec {
+    Xapian::valueno slot;
+    char sep;     /* 0: one value per document */
+    bool grouped; /* the same for every document of a group */
+};
+
+/* Counts the values of every facet slot in one pass over the match: one
+ * spy, not one per slot, and no value read twice. A grouped facet (a
+ * report's grade, on each of its passages) is read once per group (the
+ * group slot's value: the report) and then only counted. The last few
+ * groups are remembered, as the documents of a group arrive together but,
+ * on a sharded database, interleaved with those of the other shards. */
+class FacetSpy : public Xapian::MatchSpy {
   public:
-    MultiValueCountSpy(Xapian::valueno s, char c) : slot(s), sep(c) {}
+    FacetSpy(const std::vector<facet_spec> &s, Xapian::valueno group,
+             bool has_group)
+        : specs(s), counts(s.size()), group_slot(group), use_group(has_group)
+    {
+        for (group_cache &g : cache)
+            g.ctr.assign(s.size(), nullptr);
+    }
     void operator()(const Xapian::Document &doc, double) override
     {
-        const std::string v = doc.get_value(slot);
-        size_t start = 0;
-        while (start < v.size()) {
-            size_t end = v.find(sep, start);
-            if (end == std::string::npos)
-                end = v.size();
-            if (end > start)
-                counts[v.substr(start, end - start)]++;
-            start = end + 1;
+        group_cache *g = nullptr;
+        if (use_group) {
+            key = doc.get_value(group_slot);
+            if (!key.empty()) {
+                for (group_cache &c : cache)
+                    if (c.used && c.key == key) {
+                        g = &c;
+                        break;
+                    }
+                if (!g) {
+                    g = &cache[next];
+                    next = (next + 1) % N_CACHE;
+                    g->key = key;
+                    g->used = true;
+                    for (size_t i = 0; i < specs.size(); i++) {
+                        g->ctr[i] = nullptr;
+                        if (!specs[i].grouped)
+                            continue;
+                        std::string v = doc.get_value(specs[i].slot);
+                        if (!v.empty()) /* as ValueCountMatchSpy: unset
+                                           values are not counted */
+                            g->ctr[i] = &counts[i][v];
+                    }
+                }
+            }
+        }
+        for (size_t i = 0; i < specs.size(); i++) {
+            const facet_spec &f = specs[i];
+            if (f.grouped && g) {
+                if (g->ctr[i])
+                    ++*g->ctr[i];
+                continue;
+            }
+            std::string v = doc.get_value(f.slot);
+            if (!f.sep) {
+                if (!v.empty())
+                    ++counts[i][v];
+                continue;
+            }
+            size_t start = 0;
+            while (start < v.size()) {
+                size_t end = v.find(f.sep, start);
+                if (end == std::string::npos)
+                    end = v.size();
+                if (end > start) {
+                    key.assign(v, start, end - start);
+                    ++counts[i][key];
+                }
+                start = end + 1;
+            }
         }
     }
-    std::map<std::string, uint32_t> counts;
+    std::vector<facet_spec> specs;
+    std::vector<std::unordered_map<std::string, uint32_t>> counts;
 
   private:
-    Xapian::valueno slot;
-    char sep;
+    enum { N_CACHE = 8 };
+    struct group_cache {
+        std::string key;
+        std::vector<uint32_t *> ctr; /* into counts: map nodes do not move */
+        bool used = false;
+    };
+    group_cache cache[N_CACHE];
+    unsigned next = 0;
+    std::string key;
+    Xapian::valueno group_slot;
+    bool use_group;
 };
 
 /* Hands each matched document's values to a C callback. The callback is C
@@ -116,14 +185,10 @@ class VisitorSpy : public Xapian::MatchSpy {
     std::vector<size_t> lens;
 };
 
-struct facet_spec {
-    Xapian::valueno slot;
-    char sep; /* 0: one value per document */
-};
-
 struct xc_enquire {
     Xapian::Enquire enq;
     std::vector<facet_spec> facet_slots;
+    Xapian::valueno facet_group = Xapian::BAD_VALUENO;
     /* The enquire holds raw pointers to these; the destructor clears it of
      * them before they go. */
     std::vector<std::unique_ptr<Xapian::MatchSpy>> spies;
@@ -1119,7 +1184,7 @@ XC_EXPORT int xc_enquire_set_sort_by_value(xc_enquire *enq, int slot,
     }
 }
 
-static int add_facet(xc_enquire *enq, unsigned slot, char sep)
+static int add_facet(xc_enquire *enq, unsigned slot, char sep, bool grouped)
 {
     CHECK_ARG(enq);
     if (enq->facet_slots.size() >= XC_MAX_FACETS) {
@@ -1130,7 +1195,7 @@ static int add_facet(xc_enquire *enq, unsigned slot, char sep)
     if (slot == Xapian::BAD_VALUENO)
         return fail(XC_ERR_INVALID, "xc_enquire_add_facet: invalid slot");
     try {
-        enq->facet_slots.push_back(facet_spec{slot, sep});
+        enq->facet_slots.push_back(facet_spec{slot, sep, grouped});
         return XC_OK;
     } catch (...) {
         return map_current_exception();
@@ -1139,7 +1204,20 @@ static int add_facet(xc_enquire *enq, unsigned slot, char sep)
 
 XC_EXPORT int xc_enquire_add_facet(xc_enquire *enq, unsigned slot)
 {
-    return add_facet(enq, slot, 0);
+    return add_facet(enq, slot, 0, false);
+}
+
+XC_EXPORT int xc_enquire_add_facet_grouped(xc_enquire *enq, unsigned slot)
+{
+    return add_facet(enq, slot, 0, true);
+}
+
+XC_EXPORT int xc_enquire_set_facet_group(xc_enquire *enq, int slot)
+{
+    CHECK_ARG(enq);
+    enq->facet_group = slot < 0 ? Xapian::BAD_VALUENO
+                                : static_cast<Xapian::valueno>(slot);
+    return XC_OK;
 }
 
 XC_EXPORT int xc_enquire_add_facet_multi(xc_enquire *enq, unsigned slot,
@@ -1147,7 +1225,7 @@ XC_EXPORT int xc_enquire_add_facet_multi(xc_enquire *enq, unsigned slot,
 {
     if (sep == 0)
         return fail(XC_ERR_INVALID, "xc_enquire_add_facet_multi: no separator");
-    return add_facet(enq, slot, sep);
+    return add_facet(enq, slot, sep, false);
 }
 
 XC_EXPORT int xc_enquire_set_visitor(xc_enquire *enq, const unsigned *slots,
@@ -1179,12 +1257,11 @@ XC_EXPORT int xc_enquire_get_mset(xc_enquire *enq, uint32_t first,
          * each mset's facets describe its own match. */
         enq->enq.clear_matchspies();
         enq->spies.clear();
-        enq->spies.reserve(enq->facet_slots.size() + 1);
-        for (const facet_spec &f : enq->facet_slots) {
-            if (f.sep)
-                enq->spies.emplace_back(new MultiValueCountSpy(f.slot, f.sep));
-            else
-                enq->spies.emplace_back(new Xapian::ValueCountMatchSpy(f.slot));
+        FacetSpy *facets = nullptr;
+        if (!enq->facet_slots.empty()) {
+            facets = new FacetSpy(enq->facet_slots, enq->facet_group,
+                                  enq->facet_group != Xapian::BAD_VALUENO);
+            enq->spies.emplace_back(facets);
         }
         if (enq->visit_fn)
             enq->spies.emplace_back(new VisitorSpy(enq->visit_slots,
@@ -1197,26 +1274,19 @@ XC_EXPORT int xc_enquire_get_mset(xc_enquire *enq, uint32_t first,
         h->mset = enq->enq.get_mset(first, max, check_at_least);
 
         h->facets.resize(enq->facet_slots.size());
-        for (size_t i = 0; i < enq->facet_slots.size(); i++) {
+        for (size_t i = 0; facets && i < enq->facet_slots.size(); i++) {
             facet_counts &fc = h->facets[i];
-            if (enq->facet_slots[i].sep) {
-                const auto &spy =
-                    static_cast<const MultiValueCountSpy &>(*enq->spies[i]);
-                for (const auto &kv : spy.counts)
+            for (const auto &kv : facets->counts[i])
+                if (kv.second)
                     fc.emplace_back(kv.first, kv.second);
-            } else {
-                const auto &spy =
-                    static_cast<const Xapian::ValueCountMatchSpy &>(
-                        *enq->spies[i]);
-                for (Xapian::TermIterator v = spy.values_begin();
-                     v != spy.values_end(); ++v)
-                    fc.emplace_back(*v, clamp32(v.get_termfreq()));
-            }
-            std::stable_sort(fc.begin(), fc.end(),
-                             [](const facet_counts::value_type &a,
-                                const facet_counts::value_type &b) {
-                                 return a.second > b.second;
-                             });
+            /* most first; equal counts in value order, so the order does
+             * not depend on the hash table's */
+            std::sort(fc.begin(), fc.end(),
+                      [](const facet_counts::value_type &a,
+                         const facet_counts::value_type &b) {
+                          return a.second != b.second ? a.second > b.second
+                                                      : a.first < b.first;
+                      });
         }
         *out = h;
         return XC_OK;

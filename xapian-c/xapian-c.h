@@ -238,6 +238,15 @@ int xc_mset_facet(const xc_mset *mset, unsigned spy, size_t idx,
  * `sep` ("prevent,safeguarding"): each value is counted once per document. */
 int xc_enquire_add_facet_multi(xc_enquire *enq, unsigned slot, char sep);
 
+/* Facets whose value is the same for every document with the same value in
+ * `slot` (a report's grade on each of its passages) need reading only once
+ * per group: set the group slot (-1: none) and add them with
+ * xc_enquire_add_facet_grouped. The counts are those of
+ * xc_enquire_add_facet, found with fewer reads; they are wrong if the
+ * values do differ within a group. */
+int xc_enquire_set_facet_group(xc_enquire *enq, int slot);
+int xc_enquire_add_facet_grouped(xc_enquire *enq, unsigned slot);
+
 /* Called for every document the match looks at (with check_at_least set to
  * the database size: every match), with the values of the chosen slots
  * (values[i] is "" when unset; borrowed for the call). No document id is

@@ -317,12 +317,17 @@
       return;
     }
     setStatus('Searching\u2026');
-    const extra = { facets: 1, limit: PAGE_SIZE, offset: (s.page - 1) * PAGE_SIZE };
+    const extra = { limit: PAGE_SIZE, offset: (s.page - 1) * PAGE_SIZE };
     if (s.by_report) extra.by_report = 1;
     if (s.sort) extra.sort = s.sort;
+    // Results first, facets in a second request: counting facets reads
+    // every match, which on a large index takes several times as long as
+    // the ten results, so they fill in beside the results when ready.
+    const facetsReq = api('/api/search', apiParams(s, { facets: 1, limit: 1 }), signal);
+    facetsReq.catch(() => {}); /* a failure shows through the results */
     const data = await api('/api/search', apiParams(s, extra), signal);
     if (seq !== renderSeq) return;
-    syncFilters(s, data.facets);
+    syncFilters(s, null);
 
     const total = data.total || 0;
     const unit = data.by_report ? ['report', 'reports'] : ['passage', 'passages'];
@@ -343,11 +348,17 @@
     for (const r of data.results || []) list.appendChild(resultItem(r, s));
     const body = el('div', { class: 'results-layout' },
       el('section', { class: 'results-col', 'aria-labelledby': 'result-count' }, list, pager(s, total)),
-      facetPanel(s, data.facets));
+      facetPanel(s, null));
     parts.push(body);
     clear(ui.view);
     append(ui.view, parts);
     setStatus(total ? `${plural(total, unit[0], unit[1])} found` : 'Nothing found');
+    let facets = null;
+    try { facets = (await facetsReq).facets; } catch (e) { if (e.name === 'AbortError') return; }
+    if (seq !== renderSeq || !facets) return;
+    syncFilters(s, facets);
+    const aside = body.querySelector('aside.facets');
+    if (aside) aside.replaceWith(facetPanel(s, facets));
   }
 
   function renderWelcome() {
