@@ -14,6 +14,7 @@
 
 const char cli_help_index[] =
     "usage: insearch index [--db DIR] [--themes FILE] [--prune] [--quiet]\n"
+    "                      [--wait]\n"
     "                      [--json] PATH...\n"
     "\n"
     "Index report files (.txt, .md, any of them gzip-compressed) and\n"
@@ -38,6 +39,9 @@ const char cli_help_index[] =
     "             from its files (beside it, replacing it when done).\n"
     "  --prune    drop reports whose source file no longer exists\n"
     "  --quiet    no progress bar and no summary (errors still shown)\n"
+    "  --wait     when another insearch index is writing the index, wait\n"
+    "             for it to finish (without: say which process it is and\n"
+    "             stop)\n"
     "  --json     print the summary as JSON on stdout\n";
 
 static volatile sig_atomic_t interrupted;
@@ -120,10 +124,11 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
                                          {"themes", required_argument, NULL, 't'},
                                          {"prune", no_argument, NULL, 'p'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"wait", no_argument, NULL, 'w'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    int prune = 0, quiet = 0, c;
+    int prune = 0, quiet = 0, wait = 0, c;
     const char *themes_path = getenv("INSEARCH_THEMES");
     if (themes_path && !*themes_path)
         themes_path = NULL;
@@ -138,6 +143,7 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
         case 't': themes_path = optarg; break;
         case 'p': prune = 1; break;
         case 'q': quiet = 1; break;
+        case 'w': wait = 1; break;
         case 'j': ctx->json = 1; break;
         case 'h': fputs(cli_help_index, stdout); return 0;
         default:
@@ -164,6 +170,7 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
     idx_indexer *ix = NULL;
     char *err = NULL;
     idx_options iopt = IDX_OPTIONS_INIT;
+    iopt.wait_for_lock = wait;
     thm_set *themes = NULL;
     if (themes_path) {
         /* Parsed here too, so that a bad file is reported before anything

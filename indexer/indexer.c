@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -174,6 +175,7 @@ struct idx_indexer {
     struct { dev_t dev; ino_t ino; } dirs[MAX_DEPTH];
     size_t n_dirs;
     int stopped;
+    int lock_fd;           /* the writers' lock (writer_lock), or -1 */
 };
 
 static uint64_t rid_value(const char *rid)
@@ -371,6 +373,64 @@ static int layout_shards(idx_indexer *ix, char **err)
     return rc;
 }
 
+/* The writers' lock: DBPATH/insearch.lock, flock'd for as long as an
+ * indexer has the index open and holding its process id. Xapian's own
+ * lock cannot say who holds it (an open-file-description lock has no
+ * owner) and cannot be waited for; this one can. The kernel drops it when
+ * the process ends, however it ends, so it is never stale. */
+static int writer_lock(const char *dbpath, int wait, int *fd_out, char **err)
+{
+    *fd_out = -1;
+    char *path = str_printf("%s/insearch.lock", dbpath);
+    if (!path) {
+        if (err)
+            *err = str_dup("out of memory");
+        return IDX_ERR;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        if (err)
+            *err = str_printf("%s: cannot open the lock file: %s", path,
+                              strerror(errno));
+        free(path);
+        return IDX_ERR;
+    }
+    free(path);
+    if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+        int e = errno;
+        char who[32] = "";
+        ssize_t n = e == EWOULDBLOCK ? pread(fd, who, sizeof who - 1, 0) : 0;
+        long pid = n > 0 ? strtol(who, NULL, 10) : 0;
+        close(fd);
+        if (err) {
+            if (e == EINTR)
+                *err = str_printf("%s: stopped while waiting for another "
+                                  "indexer to finish", dbpath);
+            else if (e != EWOULDBLOCK)
+                *err = str_printf("%s: cannot lock the index: %s", dbpath,
+                                  strerror(e));
+            else if (pid > 0)
+                *err = str_printf("%s: the index is locked by process %ld "
+                                  "(another insearch index is writing it); "
+                                  "try again when it has finished, or give "
+                                  "--wait", dbpath, pid);
+            else
+                *err = str_printf("%s: the index is locked by another "
+                                  "insearch index; try again when it has "
+                                  "finished, or give --wait", dbpath);
+        }
+        return e == EWOULDBLOCK ? IDX_ERR_LOCK : IDX_ERR;
+    }
+    char me[32];
+    int len = snprintf(me, sizeof me, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, me, (size_t)len, 0) != len) {
+        /* The lock holds without the pid: a waiting writer just cannot
+         * name us. */
+    }
+    *fd_out = fd;
+    return IDX_OK;
+}
+
 static int shard_open(idx_indexer *ix, shard *sh, char **err)
 {
     sh->ix = ix;
@@ -530,14 +590,21 @@ int idx_open_with(const char *dbpath, const idx_callbacks *cb,
     }
     if (cb)
         ix->cb = *cb;
+    ix->lock_fd = -1;
+    pthread_mutex_init(&ix->lock, NULL);
+    pthread_cond_init(&ix->work, NULL);
+    pthread_cond_init(&ix->space, NULL);
+    int lrc = writer_lock(dbpath, opt && opt->wait_for_lock, &ix->lock_fd,
+                          err);
+    if (lrc != IDX_OK) {
+        idx_close(ix, NULL);
+        return lrc;
+    }
     /* Xapian commits by itself every 10,000 documents unless told not to,
      * which could land in the middle of a file (half its passages
      * committed). Commits are ours, between files (COMMIT_EVERY_*). Set
      * before any writer opens, while this is the only thread. */
     setenv("XAPIAN_FLUSH_THRESHOLD", "1000000000", 1);
-    pthread_mutex_init(&ix->lock, NULL);
-    pthread_cond_init(&ix->work, NULL);
-    pthread_cond_init(&ix->space, NULL);
     int rc = layout_shards(ix, err) == 0 ? IDX_OK : IDX_ERR;
     if (rc != IDX_OK && err && !*err)
         *err = str_printf("%s: cannot lay out the index", dbpath);
@@ -625,6 +692,14 @@ int idx_close(idx_indexer *ix, char **err)
     pthread_mutex_destroy(&ix->lock);
     pthread_cond_destroy(&ix->work);
     pthread_cond_destroy(&ix->space);
+    /* last: the shards' own locks are gone by now. Emptied first, so that
+     * a pid in the file always names a live holder. */
+    if (ix->lock_fd >= 0) {
+        if (ftruncate(ix->lock_fd, 0) != 0) {
+            /* a stale pid is only read while someone holds the lock */
+        }
+        close(ix->lock_fd);
+    }
     free(ix->fatal);
     free(ix->dbpath);
     thm_set_free(ix->themes);
@@ -1588,6 +1663,10 @@ int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
             *err = str_dup("out of memory");
         return IDX_ERR;
     }
+    int lock_fd = -1;
+    rc = writer_lock(dbpath, opt && opt->wait_for_lock, &lock_fd, err);
+    if (rc != IDX_OK)
+        goto done;
     if (layout_shards(&old, err) != 0) {
         rc = IDX_ERR;
         goto done;
@@ -1665,6 +1744,12 @@ done:
     for (size_t i = 0; i < old.n_shards; i++) {
         xc_db_close(held[i]);
         free(old.shards[i].path);
+    }
+    if (lock_fd >= 0) {
+        if (ftruncate(lock_fd, 0) != 0) {
+            /* as in idx_close */
+        }
+        close(lock_fd);
     }
     for (size_t i = 0; i < n_sources; i++)
         free(sources[i]);

@@ -64,9 +64,12 @@ typedef struct idx_options {
      * for an index that has one is IDX_ERR_THEMES_DIFFER. */
     const char *themes_text;
     const char *themes_source;
+    /* Another indexer holds the index: wait for it (1) or fail at once
+     * with IDX_ERR_LOCK naming its process (0). */
+    int wait_for_lock;
 } idx_options;
 
-#define IDX_OPTIONS_INIT {NULL, NULL}
+#define IDX_OPTIONS_INIT {NULL, NULL, 0}
 
 int idx_open_with(const char *dbpath, const idx_callbacks *cb,
                   const idx_options *opt, idx_indexer **out, char **err);

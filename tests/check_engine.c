@@ -2,6 +2,7 @@
  * written by the test into a temporary folder. */
 #define _GNU_SOURCE
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -733,6 +734,54 @@ START_TEST(test_history_and_similar)
 }
 END_TEST
 
+
+typedef struct waiter {
+    idx_indexer *ix;
+    int rc;
+} waiter;
+
+static void *open_waiting(void *arg)
+{
+    waiter *w = arg;
+    idx_options opt = IDX_OPTIONS_INIT;
+    opt.wait_for_lock = 1;
+    char *err = NULL;
+    w->rc = idx_open_with(dbdir, NULL, &opt, &w->ix, &err);
+    free(err);
+    return NULL;
+}
+
+/* A second writer is told which process holds the index, or waits. */
+START_TEST(test_second_writer_named_or_waits)
+{
+    idx_indexer *a = NULL, *b = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(idx_open(dbdir, NULL, &a, &err), IDX_OK);
+    ck_assert_int_eq(idx_open(dbdir, NULL, &b, &err), IDX_ERR_LOCK);
+    ck_assert_ptr_null(b);
+    char want[64];
+    snprintf(want, sizeof want, "locked by process %ld", (long)getpid());
+    ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+    ck_assert_ptr_nonnull(strstr(err, "--wait"));
+    free(err);
+    err = NULL;
+    /* --wait: the second opens once the first has closed */
+    waiter w = {NULL, 99};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, open_waiting, &w), 0);
+    usleep(200 * 1000);
+    ck_assert_int_eq(w.rc, 99); /* still waiting */
+    ck_assert_int_eq(idx_close(a, &err), IDX_OK);
+    pthread_join(t, NULL);
+    ck_assert_int_eq(w.rc, IDX_OK);
+    ck_assert_int_eq(idx_close(w.ix, &err), IDX_OK);
+    /* searches go on meanwhile: the lock is the writers' only */
+    srch_results *r = search("apprentices", 0);
+    ck_assert_uint_gt(r->n_hits, 0);
+    srch_results_free(r);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -756,6 +805,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_themes_list_counts);
     tcase_add_test(tc, test_other_themes_rebuild_or_nothing);
     tcase_add_test(tc, test_history_and_similar);
+    tcase_add_test(tc, test_second_writer_named_or_waits);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -122,4 +122,19 @@ else
     echo "note: ../shared/samples not present: real-sample checks not run"
 fi
 
+
+# --- a second writer: told who holds the index, or waits (--wait) ---
+if command -v flock >/dev/null 2>&1; then
+    flock "$db/insearch.lock" sleep 2 &
+    holder=$!
+    sleep 0.3
+    insearch index --db "$db" --quiet "$SAMPLES" >"$work/locked.out" 2>&1
+    [ $? -eq 1 ] && ok || no "a locked index is an error"
+    contains "saying it is locked" "$work/locked.out" "is locked by another insearch index"
+    contains "and what to do" "$work/locked.out" "--wait"
+    insearch index --db "$db" --quiet --wait "$SAMPLES" >"$work/waited.out" 2>&1
+    [ $? -eq 0 ] && ok || { no "--wait waits for the lock"; cat "$work/waited.out"; }
+    wait "$holder"
+fi
+
 finish
