@@ -16,7 +16,7 @@ set -eu
 cd "$(dirname "$0")"
 what=${1:-demo}
 
-PACKAGES="build-essential autoconf automake pkg-config libxapian-dev libicu-dev zlib1g-dev check xapian-tools libmicrohttpd-dev curl"
+PACKAGES="build-essential autoconf automake pkg-config libxapian-dev libicu-dev zlib1g-dev check xapian-tools libmicrohttpd-dev curl poppler-utils"
 # The browser tests drive Debian's Chromium with playwright-core on Node.
 if [ "$what" = check ]; then
     PACKAGES="$PACKAGES chromium"

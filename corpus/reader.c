@@ -4,9 +4,12 @@
  * read, so a FIFO or a device named like a report cannot hang or flood the
  * indexer. Gzip is recognised by its magic bytes, not by the name, and is
  * inflated into a buffer that never grows beyond RPT_MAX_TEXT_BYTES: a gzip
- * bomb stops at the cap having cost at most that much memory.
+ * bomb stops at the cap having cost at most that much memory. A PDF is
+ * recognised by its "%PDF-" header, also inside gzip and whatever the name,
+ * and its text comes from pdftotext (pdf.c).
  */
 #define _POSIX_C_SOURCE 200809L
+#include "corpus/pdf.h"
 #include "corpus/report-private.h"
 #include "stemmer/stemmer.h"
 
@@ -226,8 +229,6 @@ static int gzip_inflate(const char *path, const char *in, size_t in_len,
 static const char *sniff_binary(const char *b, size_t n)
 {
     size_t i, k = n < SNIFF_BYTES ? n : SNIFF_BYTES, bad = 0, nul = 0;
-    if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
-        return "not text (looks like PDF)";
     if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0)
         return "not text (looks like a ZIP archive or Office document)";
     if (n >= 8 && memcmp(b, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
@@ -306,42 +307,53 @@ int rpt_read_file(const char *path, rpt_report **out, char **err)
         free(data);
         return rpt_error_set(err, RPT_ERR_EMPTY, path, "empty file (after gzip)");
     }
-    why = sniff_binary(data, len);
-    if (why) {
+    if (rpt_pdf_sniff(data, len)) {
+        /* A PDF on disk as it is: pdftotext reads the file itself. One that
+         * came out of gzip exists only here, so its bytes are handed over. */
+        rc = rpt_pdf_extract(path, depth > 0 ? data : NULL, len, NULL, &utf8,
+                             &utf8_len, err);
         free(data);
-        return rpt_error_set(err, RPT_ERR_FORMAT, path, "%s", why);
-    }
-    if (stm_to_utf8(data, len, &utf8, &utf8_len, &charset, &stm_err) != 0) {
+        if (rc != RPT_OK)
+            return rc;
+        strcpy(format, "pdf");
+    } else {
+        why = sniff_binary(data, len);
+        if (why) {
+            free(data);
+            return rpt_error_set(err, RPT_ERR_FORMAT, path, "%s", why);
+        }
+        if (stm_to_utf8(data, len, &utf8, &utf8_len, &charset, &stm_err) != 0) {
+            free(data);
+            rc = rpt_error_set(err, RPT_ERR_FORMAT, path, "cannot convert to UTF-8: %s",
+                               stm_err ? stm_err : "unknown error");
+            free(stm_err);
+            return rc;
+        }
         free(data);
-        rc = rpt_error_set(err, RPT_ERR_FORMAT, path, "cannot convert to UTF-8: %s",
-                           stm_err ? stm_err : "unknown error");
-        free(stm_err);
-        return rc;
-    }
-    free(data);
-    {
-        /* only whitespace? */
-        size_t i;
-        for (i = 0; i < utf8_len; i++) {
-            unsigned char c = (unsigned char)utf8[i];
-            if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-                  c == '\v'))
-                break;
+        {
+            /* only whitespace? */
+            size_t i;
+            for (i = 0; i < utf8_len; i++) {
+                unsigned char c = (unsigned char)utf8[i];
+                if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+                      c == '\v'))
+                    break;
+            }
+            if (i == utf8_len) {
+                free(utf8);
+                return rpt_error_set(err, RPT_ERR_EMPTY, path, "no text in the file");
+            }
         }
-        if (i == utf8_len) {
-            free(utf8);
-            return rpt_error_set(err, RPT_ERR_EMPTY, path, "no text in the file");
+        {
+            char name[64];
+            size_t tail = name_len > 20 ? 20 : name_len;
+            memcpy(name, path + name_len - tail, tail);
+            name[tail] = '\0';
+            markdown = name_is_markdown(name, tail) ||
+                       rpt_text_looks_markdown(utf8, utf8_len);
         }
+        strcpy(format, markdown ? "md" : "txt");
     }
-    {
-        char name[64];
-        size_t tail = name_len > 20 ? 20 : name_len;
-        memcpy(name, path + name_len - tail, tail);
-        name[tail] = '\0';
-        markdown = name_is_markdown(name, tail) ||
-                   rpt_text_looks_markdown(utf8, utf8_len);
-    }
-    strcpy(format, markdown ? "md" : "txt");
     rc = rpt_parse_text(utf8, utf8_len, format, path, out, err);
     free(utf8);
     if (rc != RPT_OK)

@@ -60,7 +60,8 @@ typedef struct rpt_passage {
 
 typedef struct rpt_report {
     char *source;          /* path as given */
-    char *format;          /* "txt", "md" (and "+gz" when compressed) */
+    char *format;          /* "txt", "md", "pdf" (and "+gz" when
+                              compressed) */
     char *charset;         /* what the bytes were read as ("UTF-8", ...) */
     char *title;           /* first heading / provider line */
     char *provider;        /* provider name, "" if unknown */
@@ -87,13 +88,16 @@ typedef struct rpt_report {
 
 /* Read and parse one file. Gzip is recognised by its magic bytes (whatever
  * the name), inflated with zlib, capped at RPT_MAX_TEXT_BYTES; nested gzip is
- * inflated again. The text is converted to UTF-8 (stm_to_utf8). On success
+ * inflated again. A PDF, recognised by its content whatever the name, is
+ * turned into text by pdftotext in a child process with CPU, memory, time
+ * and output limits (corpus/pdf.h). Other text is converted to UTF-8
+ * (stm_to_utf8). On success
  * *out is the caller's; on failure returns RPT_ERR_* and sets *err (malloc'd,
  * names the file and the problem) when err is non-NULL. */
 int rpt_read_file(const char *path, rpt_report **out, char **err);
 
-/* Parse a UTF-8 text already in memory. `format` is "txt" or "md" (decides
- * whether markdown markup is stripped); `source` is recorded as is. */
+/* Parse a UTF-8 text already in memory. `format` is "txt", "md" or "pdf"
+ * ("md" decides whether markdown markup is stripped); `source` is recorded as is. */
 int rpt_parse_text(const char *text, size_t len, const char *format,
                    const char *source, rpt_report **out, char **err);
 

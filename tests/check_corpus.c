@@ -389,7 +389,7 @@ START_TEST(test_reader_binary_and_charset)
 
     tmpdir_make();
     p = file_write("report.txt", pdf, sizeof pdf - 1);
-    expect_error(p, RPT_ERR_FORMAT, "not text (looks like PDF)");
+    expect_error(p, RPT_ERR_FORMAT, "damaged PDF:");
     free(p);
     {
         unsigned char bin[2048];
