@@ -60,6 +60,7 @@ typedef struct {
     size_t cur;       /* where the lexer continues */
     token tok;        /* the current token */
     size_t n_terms;
+    size_t n_phrases;
     qp_error *err;
     int failed;
 } parser;
@@ -822,6 +823,13 @@ static qp_node *make_leaf(parser *p)
     size_t vpos = t->tpos, vlen = t->tlen;
     if (t->kind == T_PHRASE) {
         n->kind = QP_PHRASE;
+        /* Each phrase checks the positions of every candidate: a few dozen
+         * of common words can take seconds. */
+        if (++p->n_phrases > QP_MAX_PHRASES) {
+            fail(p, lpos, "too many phrases at column %zu: the limit is %d",
+                 column_at(p, lpos), QP_MAX_PHRASES);
+            goto fail;
+        }
         if (all_space(p, vpos, vlen)) {
             fail(p, lpos, "empty phrase at column %zu", column_at(p, lpos));
             goto fail;
@@ -973,6 +981,12 @@ static qp_node *parse_near(parser *p, unsigned depth)
             fail(p, t.pos, "NEAR/%u at column %zu differs from NEAR/%u "
                  "before it: a chain of NEAR takes one distance", t.window,
                  column_at(p, t.pos), near->window);
+            goto fail;
+        }
+        if (near->n_kids >= QP_MAX_NEAR) {
+            fail(p, t.pos, "too long a chain of NEAR at column %zu: the "
+                 "limit is %d words or phrases", column_at(p, t.pos),
+                 QP_MAX_NEAR);
             goto fail;
         }
         if (advance(p) < 0)

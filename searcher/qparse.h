@@ -74,6 +74,8 @@
 #define QP_MAX_QUERY_BYTES 8192
 #define QP_MAX_DEPTH 32        /* levels of parentheses */
 #define QP_MAX_TERMS 256       /* leaves: words, prefixes, phrases, filters */
+#define QP_MAX_PHRASES 32      /* quoted phrases: each reads positions */
+#define QP_MAX_NEAR 8          /* words or phrases in one chain of NEAR */
 #define QP_NEAR_DEFAULT 10
 #define QP_NEAR_MAX 1000
 

@@ -666,6 +666,25 @@ START_TEST(test_limit_terms)
     q = repeat("year:2019 ", 300, "");
     expect_error(q, 2560, 2561, "too many terms");
     free(q);
+
+    /* phrases: 32 are fine, the 33rd is the error (at its column) */
+    q = repeat("\"a b\" OR ", 31, "\"a b\"");
+    ck_assert_int_eq(qp_parse(q, strlen(q), &n, &e), 0);
+    qp_node_free(n);
+    free(q);
+    q = repeat("\"a b\" OR ", 32, "\"a b\"");
+    expect_error(q, 32 * 9, 32 * 9 + 1, "too many phrases at column 289");
+    free(q);
+
+    /* a chain of NEAR: 8 words, not 9 */
+    q = repeat("w NEAR ", 7, "w");
+    ck_assert_int_eq(qp_parse(q, strlen(q), &n, &e), 0);
+    ck_assert_uint_eq(n->n_kids, 8);
+    qp_node_free(n);
+    free(q);
+    q = repeat("w NEAR ", 8, "w");
+    expect_error(q, 8 * 7 - 5, 8 * 7 - 4, "too long a chain of NEAR");
+    free(q);
 }
 END_TEST
 
