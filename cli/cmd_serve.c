@@ -11,7 +11,8 @@
 
 const char cli_help_serve[] =
     "usage: insearch serve [--db DIR] [--bind ADDR] [--port N] [--threads N]\n"
-    "                      [--max-connections N] [--quiet] [--assets DIR]\n"
+    "                      [--max-connections N] [--max-per-client N]\n"
+    "                      [--timeout S] [--quiet] [--assets DIR]\n"
     "\n"
     "Serve the search page and its JSON API (doc/API.md) over the index,\n"
     "on this machine only unless --bind says otherwise. Prints the address\n"
@@ -23,12 +24,16 @@ const char cli_help_serve[] =
     "  --port N             the port (default 8080; 0: any free port)\n"
     "  --threads N          worker threads (default 4)\n"
     "  --max-connections N  open connections at once (default 512)\n"
+    "  --max-per-client N   open connections from one address (default:\n"
+    "                       no limit on 127.0.0.1 or ::1, else 64; 0: none)\n"
+    "  --timeout S          close a connection idle for S seconds (a slow\n"
+    "                       or stalled client; default 15)\n"
     "  --quiet              no request log\n"
     "  --assets DIR         read the page's files from DIR at each request,\n"
     "                       not from the binary (for working on the page)\n";
 
 enum { S_DB = 500, S_BIND, S_PORT, S_THREADS, S_MAXCONN, S_QUIET, S_ASSETS,
-       S_HELP };
+       S_HELP, S_PERCLIENT, S_TIMEOUT };
 
 static int parse_count(const char *opt, const char *s, unsigned lo,
                        unsigned hi, unsigned *out)
@@ -51,12 +56,15 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
         {"threads", required_argument, NULL, S_THREADS},
         {"max-connections", required_argument, NULL, S_MAXCONN},
         {"quiet", no_argument, NULL, S_QUIET},
+        {"max-per-client", required_argument, NULL, S_PERCLIENT},
+        {"timeout", required_argument, NULL, S_TIMEOUT},
         {"assets", required_argument, NULL, S_ASSETS},
         {"help", no_argument, NULL, S_HELP},
         {NULL, 0, NULL, 0}};
     web_options wo;
     memset(&wo, 0, sizeof wo);
     wo.port = 8080;
+    wo.max_per_client = -1;
     wo.log = stderr;
     optind = 1;
     opterr = 0;
@@ -82,6 +90,17 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
                 return rc;
             break;
         case S_QUIET: wo.log = NULL; break;
+        case S_PERCLIENT: {
+            unsigned v;
+            if ((rc = parse_count("--max-per-client", optarg, 0, 10000, &v)))
+                return rc;
+            wo.max_per_client = (int)v;
+            break;
+        }
+        case S_TIMEOUT:
+            if ((rc = parse_count("--timeout", optarg, 1, 3600, &wo.timeout)))
+                return rc;
+            break;
         case S_ASSETS: wo.assets_dir = optarg; break;
         case 'h':
         case S_HELP:

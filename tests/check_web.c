@@ -4,6 +4,9 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
+#include <sys/time.h>
+#include <time.h>
 #include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -280,6 +283,88 @@ START_TEST(test_server_round_trip)
 }
 END_TEST
 
+
+static int connect_to(unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* Seconds until the server closes the connection (read gives EOF), up to
+ * `limit`; -1 if it is still open then. */
+static double seconds_to_close(int fd, double limit)
+{
+    struct timeval tv = {0, 100 * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        char c;
+        ssize_t k = read(fd, &c, 1);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double el = (double)(t1.tv_sec - t0.tv_sec) +
+                    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (k == 0 || (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+            return el;
+        if (el > limit)
+            return -1;
+    }
+}
+
+/* A client may hold only so many connections, and a stalled one (half a
+ * request, then nothing) is cut off after the timeout. */
+START_TEST(test_server_limits_clients)
+{
+    web_options wo;
+    memset(&wo, 0, sizeof wo);
+    wo.db_path = dbdir;
+    wo.threads = 2;
+    wo.timeout = 1;
+    wo.max_per_client = 2;
+    web_server *srv = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(web_server_start(&wo, &srv, &err), WEB_OK);
+    unsigned port = web_server_port(srv);
+    int a = connect_to(port), b = connect_to(port);
+    /* half a request line, and then silence */
+    ck_assert_int_eq(write(a, "GET /api/st", 11), 11);
+    usleep(100 * 1000);
+    int c = connect_to(port); /* the third from this address */
+    double t = seconds_to_close(c, 0.9);
+    ck_assert_msg(t >= 0 && t < 0.9, "a third connection is refused (%f)", t);
+    close(c);
+    /* the stalled ones are closed after about a second, not kept */
+    t = seconds_to_close(a, 5);
+    ck_assert_msg(t >= 0 && t < 5, "a stalled client is cut off (%f)", t);
+    ck_assert(seconds_to_close(b, 5) >= 0);
+    close(a);
+    close(b);
+    /* and then there is room again (once the server has counted the
+     * closed ones out: a few tries) */
+    const char *req = "GET /api/stats HTTP/1.1\r\nHost: x\r\n"
+                      "Connection: close\r\n\r\n";
+    char resp[64] = "";
+    ssize_t got = -1;
+    for (int tries = 0; tries < 20 && got < 12; tries++) {
+        usleep(100 * 1000);
+        int d = connect_to(port);
+        if (write(d, req, strlen(req)) == (ssize_t)strlen(req))
+            got = read(d, resp, sizeof resp - 1);
+        close(d);
+    }
+    ck_assert_int_gt(got, 12);
+    ck_assert_msg(strncmp(resp, "HTTP/1.1 200", 12) == 0, "%s", resp);
+    web_server_stop(srv);
+}
+END_TEST
+
 static Suite *web_suite(void)
 {
     Suite *s = suite_create("web");
@@ -292,6 +377,7 @@ static Suite *web_suite(void)
     tcase_add_test(tc, test_routes_and_statuses);
     tcase_add_test(tc, test_suggest);
     tcase_add_test(tc, test_server_round_trip);
+    tcase_add_test(tc, test_server_limits_clients);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -164,6 +164,9 @@ status "../ does not reach a file" 404 "/../../../../etc/passwd" --path-as-is
 status "%2e%2e does not reach a file" 404 "/%2e%2e/%2e%2e/etc/passwd" --path-as-is
 status "an encoded slash does not reach a file" 404 "/..%2f..%2fetc%2fpasswd" --path-as-is
 status "the binary's own name is not served" 404 "/insearch"
+status "a NUL byte does not cut a name short" 404 "/app.js%00.html" --path-as-is
+status "nor does a NUL alone" 404 "/%00" --path-as-is
+status "a name in another case is not served" 404 "/APP.JS"
 
 # --- the page and its headers ---
 curl -s -D "$work/h" -o "$work/index.html" "$url"
@@ -234,9 +237,24 @@ lacks "--quiet logs no requests" "$work/serve.err" 'GET /api/'
 stop_server INT
 contains "SIGINT stops it" "$work/serve.err" 'stopped (SIGINT)'
 
+# --- --assets: the same four names from a folder, no symlink out of it ---
+mkdir "$work/assets"
+printf '<!doctype html><title>dev page</title><script src="app.js"></script>\n' >"$work/assets/index.html"
+printf 'secret outside the folder\n' >"$work/secret.txt"
+ln -s "$work/secret.txt" "$work/assets/app.js"
+start_server "$db" --quiet --assets "$work/assets" || { finish; exit 1; }
+get "/" "$work/dev.html" >/dev/null
+contains "--assets serves the folder's page" "$work/dev.html" 'dev page'
+status "a symlink in --assets is not followed" 404 "/app.js"
+lacks "nothing of the file it points to" "$work/st.body" 'secret'
+status "a file missing from --assets is a 404" 404 "/style.css"
+stop_server TERM
+
 # --- refusals at start ---
 insearch serve --db "$db" --port 70000 >"$work/p.out" 2>&1
 [ $? -eq 2 ] && ok || no "--port 70000 is a usage error"
+insearch serve --db "$db" --timeout 0 >"$work/t.out" 2>&1
+[ $? -eq 2 ] && ok || no "--timeout 0 is a usage error"
 insearch serve --db "$db" --bind nowhere --port 0 >"$work/b.out" 2>&1
 [ $? -eq 1 ] && ok || no "--bind with no address is an error"
 contains "saying what --bind takes" "$work/b.out" '--bind takes an IPv4 or IPv6 address'

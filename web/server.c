@@ -85,6 +85,17 @@ static srch_db *thread_db_get(web_server *srv, int fresh, srch_error *err)
 
 /* ------------------------------------------------------------ requests */
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 typedef struct request {
     struct timespec start;
     char method[8];
@@ -207,7 +218,8 @@ static enum MHD_Result serve_asset(web_server *srv,
     /* Developing the page: the same name, read from the folder now. */
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", srv->assets_dir, a->name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NOFOLLOW: a symlink in the folder must not lead out of it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
         st.st_size > MAX_ASSET) {
@@ -300,6 +312,29 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
     if (a)
         return serve_asset(srv, conn, rq, a);
     return send_json_error(conn, rq, 404, "not_found", "no such page");
+}
+
+/* Percent-decoding of the path and of each parameter, in place. A %00
+ * stays as it is: decoded, it would end the C string early, and
+ * "/app.js%00.html" would be served as "/app.js". */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        int hi, lo;
+        if (r[0] == '%' && r[1] && r[2] &&
+            (hi = hex_value(r[1])) >= 0 && (lo = hex_value(r[2])) >= 0 &&
+            (hi || lo)) {
+            *w++ = (char)(hi * 16 + lo);
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
 }
 
 /* ------------------------------------------------------------ the log */
@@ -456,6 +491,15 @@ int web_server_start(const web_options *opt, web_server **out, char **err)
     unsigned threads = opt->threads ? opt->threads : 4;
     unsigned maxconn = opt->max_connections ? opt->max_connections : 512;
     unsigned timeout = opt->timeout ? opt->timeout : 15;
+    /* Every client of a loopback address is this machine's own user; on a
+     * network, one client must not take every connection. */
+    int loopback = (s4->sin_family == AF_INET &&
+                    (ntohl(s4->sin_addr.s_addr) >> 24) == 127) ||
+                   (s6->sin6_family == AF_INET6 &&
+                    IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr));
+    unsigned per_client = opt->max_per_client >= 0
+                              ? (unsigned)opt->max_per_client
+                              : loopback ? 0u : 64u;
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)opt->port, NULL, NULL, handle, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -463,10 +507,11 @@ int web_server_start(const web_options *opt, web_server **out, char **err)
         MHD_OPTION_CONNECTION_LIMIT, maxconn,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_client,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (!srv->daemon) {
         int e = errno;

@@ -25,7 +25,10 @@ typedef struct web_options {
     unsigned threads;          /* workers; 0: 4 */
     unsigned max_connections;  /* 0: 512 */
     unsigned timeout;          /* idle seconds before a connection is
-                                  closed; 0: 15 */
+                                  closed (a slow or stalled client); 0: 15 */
+    int max_per_client;        /* connections from one address; -1: the
+                                  default (no limit on a loopback address,
+                                  else 64); 0: none */
     const char *assets_dir;    /* NULL: the page compiled into the binary;
                                   else read from here at each request
                                   (developing the page) */
