@@ -1358,6 +1358,21 @@ static int walk_dir(idx_indexer *ix, const char *path, const struct stat *st,
             free(m);
             return IDX_OK;
         }
+    /* A Xapian database (this index, a shard of it, or any other) holds no
+     * reports: an index kept inside the folder it indexes must not index
+     * itself. Skipped without a word: it is not a bad file. */
+    {
+        static const char *const marks[] = {"iamglass", "XAPIANDB",
+                                            "iamchert", "insearch.lock"};
+        for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+            char *m = str_printf("%s/%s", path, marks[i]);
+            struct stat ms;
+            int is_db = m && lstat(m, &ms) == 0;
+            free(m);
+            if (is_db)
+                return IDX_OK;
+        }
+    }
     if (depth >= MAX_DEPTH) {
         char *m = str_printf("%s: folders nested deeper than %d: skipped",
                              path, MAX_DEPTH);
@@ -1444,9 +1459,18 @@ static int walk(idx_indexer *ix, const char *path, int named, size_t depth,
     if (S_ISDIR(st.st_mode))
         return walk_dir(ix, path, &st, depth, err);
     if (!S_ISREG(st.st_mode)) {
-        if (named) {
-            char *m = str_printf("%s: not a regular file (a device, FIFO or "
-                                 "socket): skipped", path);
+        /* Named, or in a folder under a report's name (a FIFO called
+         * report.txt): said, never read (a FIFO would block the run). Other
+         * special files in a folder are none of our business. */
+        const char *base = strrchr(path, '/');
+        if (named || wanted_in_folder(base ? base + 1 : path)) {
+            const char *what = S_ISFIFO(st.st_mode)   ? "a FIFO"
+                               : S_ISSOCK(st.st_mode) ? "a socket"
+                               : S_ISCHR(st.st_mode)  ? "a character device"
+                               : S_ISBLK(st.st_mode)  ? "a block device"
+                                                      : "not a file";
+            char *m = str_printf("%s: not a regular file (%s): skipped", path,
+                                 what);
             report_error(ix, path, m ? m : path);
             free(m);
         }

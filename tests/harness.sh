@@ -10,7 +10,7 @@ SAMPLES=${SAMPLES:-corpus/samples}
 # it through tests/valgrind.sh) that every run of insearch goes through.
 VALGRIND=${VALGRIND:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/insearch-${NAME:-test}.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT INT TERM
 db="$work/db"
 pass=0
 fail=0
