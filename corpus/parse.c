@@ -1920,6 +1920,10 @@ int rpt_parse_text(const char *text, size_t len, const char *format,
     *out = NULL;
     if (!text)
         len = 0;
+    if (len > RPT_MAX_TEXT_BYTES)
+        return rpt_error_set(err, RPT_ERR_TOO_BIG, source ? source : "(text)",
+                             "%zu bytes of text, over the limit of %u: not "
+                             "one report", len, RPT_MAX_TEXT_BYTES);
     r = calloc(1, sizeof *r);
     if (!r)
         return rpt_error_set(err, RPT_ERR_NOMEM, source, "out of memory");

@@ -6,9 +6,13 @@
  * inflated into a buffer that never grows beyond RPT_MAX_TEXT_BYTES: a gzip
  * bomb stops at the cap having cost at most that much memory. A PDF is
  * recognised by its "%PDF-" header, also inside gzip and whatever the name,
- * and its text comes from pdftotext (pdf.c).
+ * and its text comes from pdftotext (pdf.c). HTML is recognised by its
+ * content too (or by an .html/.htm name when the file starts with a tag),
+ * after conversion to UTF-8; html.c turns it into markdown-like text that
+ * is parsed as "md" and recorded as format "html".
  */
 #define _POSIX_C_SOURCE 200809L
+#include "corpus/html.h"
 #include "corpus/pdf.h"
 #include "corpus/report-private.h"
 #include "stemmer/stemmer.h"
@@ -261,6 +265,76 @@ static int name_is_markdown(const char *name, size_t n)
            (n >= 3 && strcmp(name + n - 3, ".MD") == 0);
 }
 
+static int name_is_html(const char *name, size_t n)
+{
+    static const char *const ends[] = {".html", ".htm", ".xhtml", ".HTML", ".HTM"};
+    size_t i;
+    for (i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t e = strlen(ends[i]);
+        if (n >= e && memcmp(name + n - e, ends[i], e) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* UTF-8 text that is HTML: by content, or by name when it starts with a tag
+ * (a saved fragment has no doctype). */
+static int text_is_html(const char *path, size_t name_len, const char *t,
+                        size_t n)
+{
+    size_t i = 0;
+    if (rpt_html_sniff(t, n))
+        return 1;
+    if (!name_is_html(path, name_len))
+        return 0;
+    while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+        i++;
+    return i + 1 < n && t[i] == '<' &&
+           ((t[i + 1] >= 'a' && t[i + 1] <= 'z') || (t[i + 1] >= 'A' && t[i + 1] <= 'Z') ||
+            t[i + 1] == '!');
+}
+
+/* HTML text (UTF-8) into the markdown-like text parse.c reads. `raw` is
+ * the page's bytes before conversion: a page that declares windows-1252
+ * (or a label HTML reads so, such as iso-8859-1) is converted as that when
+ * charset detection guessed another single-byte charset. */
+static int html_convert(const char *path, const char *raw, size_t raw_len,
+                        char **utf8, size_t *utf8_len, const char **charset,
+                        char **err)
+{
+    char declared[40];
+    char *text, *herr = NULL;
+    size_t text_len;
+    int rc;
+
+    if (*charset && strcmp(*charset, "UTF-8") != 0 &&
+        strncmp(*charset, "UTF-16", 6) != 0 &&
+        strcmp(*charset, "windows-1252") != 0 &&
+        rpt_html_declared_charset(raw, raw_len, declared, sizeof declared) &&
+        rpt_html_charset_is_cp1252(declared)) {
+        char *again;
+        size_t again_len;
+        rc = rpt_html_cp1252_to_utf8(raw, raw_len, &again, &again_len);
+        if (rc != RPT_OK)
+            return rpt_error_set(err, rc, path, "cannot convert to UTF-8: %s",
+                                 rc == RPT_ERR_NOMEM ? "out of memory" : "too big");
+        free(*utf8);
+        *utf8 = again;
+        *utf8_len = again_len;
+        *charset = "windows-1252";
+    }
+    rc = rpt_html_to_text(*utf8, *utf8_len, &text, &text_len, &herr);
+    if (rc != RPT_OK) {
+        rc = rpt_error_set(err, rc, path, "%s", herr ? herr : "cannot read the HTML");
+        free(herr);
+        return rc;
+    }
+    free(*utf8);
+    *utf8 = text;
+    *utf8_len = text_len;
+    return RPT_OK;
+}
+
 int rpt_read_file(const char *path, rpt_report **out, char **err)
 {
     char *data = NULL, *utf8 = NULL;
@@ -269,7 +343,7 @@ int rpt_read_file(const char *path, rpt_report **out, char **err)
     const char *charset = NULL;
     const char *why;
     char *stm_err = NULL;
-    int markdown;
+    int markdown, html = 0;
     char format[16];
 
     *out = NULL;
@@ -277,6 +351,31 @@ int rpt_read_file(const char *path, rpt_report **out, char **err)
         *err = NULL;
     if (!path)
         return rpt_error_set(err, RPT_ERR_IO, "(null)", "no file name");
+    /* A PDF on disk is never read here: pdftotext reads it itself, so it
+     * may be bigger than any text (its images), up to RPT_MAX_FILE_BYTES. */
+    {
+        char head[1024];
+        struct stat st;
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        ssize_t got = -1;
+        int regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+        if (regular)
+            got = read(fd, head, sizeof head);
+        if (fd >= 0)
+            close(fd);
+        if (got > 0 && rpt_pdf_sniff(head, (size_t)got)) {
+            if ((unsigned long long)st.st_size > RPT_MAX_FILE_BYTES)
+                return rpt_error_set(err, RPT_ERR_TOO_BIG, path,
+                                     "file too big (%lld bytes, limit %u)",
+                                     (long long)st.st_size,
+                                     RPT_MAX_FILE_BYTES);
+            rc = rpt_pdf_extract(path, NULL, 0, NULL, &utf8, &utf8_len, err);
+            if (rc != RPT_OK)
+                return rc;
+            strcpy(format, "pdf");
+            goto parse;
+        }
+    }
     rc = file_read_all(path, &data, &len, err);
     if (rc != RPT_OK)
         return rc;
@@ -329,6 +428,15 @@ int rpt_read_file(const char *path, rpt_report **out, char **err)
             free(stm_err);
             return rc;
         }
+        html = text_is_html(path, name_len, utf8, utf8_len);
+        if (html) {
+            rc = html_convert(path, data, len, &utf8, &utf8_len, &charset, err);
+            if (rc != RPT_OK) {
+                free(data);
+                free(utf8);
+                return rc;
+            }
+        }
         free(data);
         {
             /* only whitespace? */
@@ -341,10 +449,13 @@ int rpt_read_file(const char *path, rpt_report **out, char **err)
             }
             if (i == utf8_len) {
                 free(utf8);
-                return rpt_error_set(err, RPT_ERR_EMPTY, path, "no text in the file");
+                return rpt_error_set(err, RPT_ERR_EMPTY, path,
+                                     html ? "no text in the HTML page" : "no text in the file");
             }
         }
-        {
+        if (html) {
+            markdown = 1;
+        } else {
             char name[64];
             size_t tail = name_len > 20 ? 20 : name_len;
             memcpy(name, path + name_len - tail, tail);
@@ -354,10 +465,23 @@ int rpt_read_file(const char *path, rpt_report **out, char **err)
         }
         strcpy(format, markdown ? "md" : "txt");
     }
+parse:
     rc = rpt_parse_text(utf8, utf8_len, format, path, out, err);
     free(utf8);
     if (rc != RPT_OK)
         return rc;
+    if (html) {
+        /* parsed as markdown (what html.c writes), recorded as what it was */
+        char *f = rpt_strndup("html", 4);
+        if (!f) {
+            rpt_report_free(*out);
+            *out = NULL;
+            return rpt_error_set(err, RPT_ERR_NOMEM, path, "out of memory");
+        }
+        free((*out)->format);
+        (*out)->format = f;
+        strcpy(format, "html");
+    }
     if (depth > 0) {
         char *f = malloc(strlen(format) + 4);
         if (!f) {

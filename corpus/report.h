@@ -1,5 +1,6 @@
-/* report.h - reading inspection reports: files (txt, md, any of them
- * gzip-compressed) into a report model with metadata, sections and passages.
+/* report.h - reading inspection reports: files (txt, md, pdf, html, any of
+ * them gzip-compressed) into a report model with metadata, sections and
+ * passages.
  *
  * The model is a plain record (not opaque): everything it points to is owned
  * by the report and released by rpt_report_free.
@@ -20,9 +21,14 @@ extern "C" {
 #define RPT_ERR_TOO_BIG (-4)   /* over the size cap (raw or inflated) */
 #define RPT_ERR_EMPTY (-5)     /* no text at all */
 
-/* Largest file (after gzip inflation) we read: bigger ones are refused with
- * RPT_ERR_TOO_BIG so a gzip bomb costs nothing. */
-#define RPT_MAX_TEXT_BYTES (64u * 1024u * 1024u)
+/* The most text one file may give (after gzip, PDF extraction or HTML):
+ * more is refused with RPT_ERR_TOO_BIG, so a gzip bomb costs nothing. A
+ * report's text is 20 KB to 1 MB; a file is committed whole, so this is
+ * what bounds an indexer's memory (doc/DESIGN.md: under 256 MB measured
+ * with two such files in the two writer threads at once). */
+#define RPT_MAX_TEXT_BYTES (8u * 1024u * 1024u)
+/* The largest file read at all: a PDF carries images besides its text. */
+#define RPT_MAX_FILE_BYTES (128u * 1024u * 1024u)
 
 /* Slugs used in the model (and as filter values):
  * kind:  "full", "short", "monitoring", "new-provider-monitoring", "other"
@@ -60,7 +66,7 @@ typedef struct rpt_passage {
 
 typedef struct rpt_report {
     char *source;          /* path as given */
-    char *format;          /* "txt", "md", "pdf" (and "+gz" when
+    char *format;          /* "txt", "md", "pdf", "html" (and "+gz" when
                               compressed) */
     char *charset;         /* what the bytes were read as ("UTF-8", ...) */
     char *title;           /* first heading / provider line */
@@ -91,13 +97,17 @@ typedef struct rpt_report {
  * inflated again. A PDF, recognised by its content whatever the name, is
  * turned into text by pdftotext in a child process with CPU, memory, time
  * and output limits (corpus/pdf.h). Other text is converted to UTF-8
- * (stm_to_utf8). On success
+ * (stm_to_utf8; an HTML page's declared windows-1252 or ISO-8859-1 wins
+ * over a detector's guess). HTML, recognised by its content (or by an
+ * .html/.htm name when it starts with a tag), is turned into markdown-like
+ * text (corpus/html.h) and parsed as "md"; its format is "html". On success
  * *out is the caller's; on failure returns RPT_ERR_* and sets *err (malloc'd,
  * names the file and the problem) when err is non-NULL. */
 int rpt_read_file(const char *path, rpt_report **out, char **err);
 
 /* Parse a UTF-8 text already in memory. `format` is "txt", "md" or "pdf"
- * ("md" decides whether markdown markup is stripped); `source` is recorded as is. */
+ * ("md" decides whether markdown markup is stripped; HTML comes here as
+ * "md"); `source` is recorded as is. */
 int rpt_parse_text(const char *text, size_t len, const char *format,
                    const char *source, rpt_report **out, char **err);
 

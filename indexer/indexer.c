@@ -1332,7 +1332,8 @@ static int wanted_in_folder(const char *name)
     if (!dot)
         return 1;
     static const char *const exts[] = {".txt", ".text", ".md", ".markdown",
-                                       ".pdf", ".gz", NULL};
+                                       ".pdf", ".html", ".htm", ".xhtml",
+                                       ".gz", NULL};
     for (size_t i = 0; exts[i]; i++)
         if (strcasecmp(dot, exts[i]) == 0)
             return 1;

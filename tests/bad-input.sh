@@ -43,6 +43,11 @@ cp "$fixtures/encrypted.pdf" "$fixtures/truncated.pdf" "$fixtures/scanned.pdf" "
     i=0; while [ $i -lt 300 ]; do printf '\303\251'; i=$((i + 1)); done
     printf ' in their logs.\n'
 } >"$in/long-word.txt"
+# a PDF far bigger than the text it holds (images, here padding) is read
+cp "$fixtures/report.pdf" "$in/big.pdf"
+head -c 10000000 /dev/zero | tr '\0' ' ' >>"$in/big.pdf"
+# an HTML page saved from a browser, under a .txt name
+cp "${top_srcdir:-.}/tests/fixtures/html/report.html" "$in/saved-page.txt"
 cp "$SAMPLES/riverside-college-2023.txt" "$in/unreadable.txt"
 chmod 000 "$in/unreadable.txt"
 
@@ -89,10 +94,14 @@ done
 contains "--json counts the failures" "$work/json" '"failed":'
 
 # the good ones are all there
-for q in 'Northbrook' 'Kestrel' 'zymurgy' 'provider:Riverside year:2014' 'apprentices wrote'; do
+for q in 'Northbrook' 'Kestrel' 'zymurgy' 'provider:Riverside year:2014' 'apprentices wrote' \
+         'provider:Wendlebury'; do
     insearch search --db "$db" --limit 1 "$q" >"$work/s" 2>&1
     lacks "'$q' is found" "$work/s" "no passages match"
 done
+insearch reports --db "$db" --json >"$work/formats"
+contains "the big PDF is read as a PDF" "$work/formats" '"source":"'"$in"'/big.pdf"'
+contains "the saved HTML page is read as a report" "$work/formats" '"provider":"Saltmarsh Vale Training Ltd"'
 # the long words were cut to a term Xapian takes, not the file dropped
 insearch search --db "$db" --json '"apprentices wrote" logs' >"$work/lw" 2>&1
 contains "a passage with a 1,000-letter word is indexed" "$work/lw" '"total":1,'

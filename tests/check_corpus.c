@@ -564,8 +564,9 @@ END_TEST
 
 START_TEST(test_parse_long_line)
 {
-    /* one 24 MB line: linear work, and passages cut to a sane size */
-    size_t n = 24u << 20, i;
+    /* one line as long as a file may be: linear work, and passages cut to
+     * a sane size; a byte more is refused */
+    size_t n = RPT_MAX_TEXT_BYTES, i;
     char *s = malloc(n);
     rpt_report *r;
     char *err = NULL;
@@ -581,6 +582,14 @@ START_TEST(test_parse_long_line)
     }
     ck_assert_uint_gt(total, n / 2);
     rpt_report_free(r);
+    s = realloc(s, n + 1);
+    ck_assert_ptr_nonnull(s);
+    s[n] = 'x';
+    ck_assert_int_eq(rpt_parse_text(s, n + 1, "md", "long", &r, &err),
+                     RPT_ERR_TOO_BIG);
+    ck_assert_ptr_nonnull(strstr(err, "long: "));
+    ck_assert_ptr_nonnull(strstr(err, "not one report"));
+    free(err);
     free(s);
 }
 END_TEST
