@@ -19,7 +19,8 @@ what=${1:-demo}
 PACKAGES="build-essential autoconf automake pkg-config libxapian-dev libicu-dev zlib1g-dev check xapian-tools libmicrohttpd-dev curl poppler-utils"
 # The browser tests drive Debian's Chromium with playwright-core on Node.
 if [ "$what" = check ]; then
-    PACKAGES="$PACKAGES chromium"
+    # strace injects write errors in tests/crash-inject.sh
+    PACKAGES="$PACKAGES chromium strace"
     command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
     command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 fi

@@ -38,6 +38,9 @@ int cli_open_db(cli_ctx *ctx, const char *cmd, srch_db **db);
  * ambiguous, failed), "column"} on stderr. */
 int cli_search_error(cli_ctx *ctx, const char *cmd, const srch_error *err,
                      const char *query);
+/* Put the index's path in front of a failure of the index itself
+ * (SRCH_ERR) unless the message starts with it already. */
+void cli_name_index(cli_ctx *ctx, srch_error *err);
 /* Write the buffer to stdout and free it; 1 if it ran out of memory. */
 int cli_print_buf(buf *b);
 /* Print a passage cut to about `max` bytes at a word boundary. */

@@ -411,6 +411,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
     memset(&err, 0, sizeof err);
     if (srch_show(db, argv[optind], &s, &err) != SRCH_OK) {
         srch_close(db);
+        cli_name_index(ctx, &err);
         return cli_error("show", "%s", err.message);
     }
     if (ctx->json) {
@@ -488,8 +489,10 @@ int cmd_reports(cli_ctx *ctx, int argc, char **argv)
         if (rc == SRCH_ERR_QUERY)
             fprintf(stderr, "insearch reports: bad filter: %s\n  %s\n%*s^\n",
                     err.message, filters, (int)err.column + 1, "");
-        else
+        else {
+            cli_name_index(ctx, &err);
             cli_error("reports", "%s", err.message);
+        }
         free(filters);
         srch_close(db);
         return 1;
@@ -529,6 +532,7 @@ int cmd_stats(cli_ctx *ctx, int argc, char **argv)
     memset(&err, 0, sizeof err);
     if (srch_get_stats(db, cli_db_path(ctx), &st, &err) != SRCH_OK) {
         srch_close(db);
+        cli_name_index(ctx, &err);
         return cli_error("stats", "%s", err.message);
     }
     if (ctx->json) {

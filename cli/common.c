@@ -26,9 +26,27 @@ int cli_open_db(cli_ctx *ctx, const char *cmd, srch_db **db)
     return 0;
 }
 
-int cli_search_error(cli_ctx *ctx, const char *cmd, const srch_error *err,
+void cli_name_index(cli_ctx *ctx, srch_error *err)
+{
+    const char *db = cli_db_path(ctx);
+    if (err->code != SRCH_ERR || strncmp(err->message, db, strlen(db)) == 0)
+        return;
+    char was[sizeof err->message];
+    memcpy(was, err->message, sizeof was);
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s: %s", db, was);
+    snprintf(err->message, sizeof err->message, "%.*s",
+             (int)(sizeof err->message - 1), buf_cstr(&b));
+    buf_free(&b);
+}
+
+int cli_search_error(cli_ctx *ctx, const char *cmd, const srch_error *err_in,
                      const char *query)
 {
+    /* a failure of the index itself says which index */
+    srch_error named = *err_in;
+    cli_name_index(ctx, &named);
+    const srch_error *err = &named;
     if (ctx->json) {
         buf b = BUF_INIT;
         cli_json_error(&b, err);

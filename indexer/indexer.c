@@ -176,6 +176,7 @@ struct idx_indexer {
     size_t n_dirs;
     int stopped;
     int lock_fd;           /* the writers' lock (writer_lock), or -1 */
+    int creating;          /* no stub yet: written after the first commit */
 };
 
 static uint64_t rid_value(const char *rid)
@@ -257,6 +258,12 @@ static char *xc_message(const char *what)
     return str_printf("%s: %s", what, xc_last_error());
 }
 
+/* The same, naming the shard (and so the index) it happened in. */
+static char *shard_message(const shard *sh, const char *what)
+{
+    return str_printf("%s: %s: %s", sh->path, what, xc_last_error());
+}
+
 void idx_report_id(const char *abs_path, char out[13])
 {
     /* FNV-1a 64: stable, fast, and 48 bits are plenty for one machine's
@@ -318,6 +325,16 @@ static int path_exists(const char *dir, const char *name)
  * Xapian database in the folder itself; otherwise shard-0, shard-1, ...
  * and a Xapian stub file XAPIANDB naming them, so that the folder opens as
  * one database for the searcher (and for quest, delve, xapian-compact). */
+static int remove_tree(const char *path);
+
+/* The shards of the index. An existing index is what its stub XAPIANDB
+ * lists, and every shard listed must have been committed (iamglass): one
+ * missing is damage, and writing on would lose its reports for good.
+ * Without a stub the index was never completed: its shard folders, if any,
+ * were left by a run stopped before its first commit, and those without a
+ * committed revision are removed and made again. The stub is written only
+ * once every shard has committed (idx_open_with), so a reader never sees
+ * a stub naming shards that are not there. */
 static int layout_shards(idx_indexer *ix, char **err)
 {
     const char *db = ix->dbpath;
@@ -326,31 +343,76 @@ static int layout_shards(idx_indexer *ix, char **err)
         ix->n_shards = 1;
         return ix->shards[0].path ? 0 : -1;
     }
-    size_t n = 0;
-    while (n < MAX_SHARDS) {
-        char name[32];
-        snprintf(name, sizeof name, "shard-%zu", n);
-        if (!path_exists(db, name))
-            break;
-        n++;
+    char *stub_path = str_printf("%s/XAPIANDB", db);
+    if (!stub_path)
+        return -1;
+    FILE *f = fopen(stub_path, "r");
+    free(stub_path);
+    if (f) {
+        char line[256];
+        size_t n = 0;
+        int bad = 0;
+        while (fgets(line, sizeof line, f)) {
+            char want[64];
+            snprintf(want, sizeof want, "auto shard-%zu\n", n);
+            if (n >= MAX_SHARDS || strcmp(line, want) != 0) {
+                bad = 1;
+                break;
+            }
+            n++;
+        }
+        fclose(f);
+        if (bad || n == 0) {
+            if (err)
+                *err = str_printf("%s: the index is damaged: its file "
+                                  "XAPIANDB does not list its shards; index "
+                                  "again into a new folder", db);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            ix->shards[i].path = str_printf("%s/shard-%zu", db, i);
+            if (!ix->shards[i].path)
+                return -1;
+            if (!path_exists(ix->shards[i].path, "iamglass")) {
+                ix->n_shards = i + 1;
+                if (err)
+                    *err = str_printf("%s: the index is damaged: shard-%zu, "
+                                      "which XAPIANDB lists, is missing or "
+                                      "incomplete; index again into a new "
+                                      "folder", db, i);
+                return -1;
+            }
+        }
+        ix->n_shards = n;
+        return 0;
     }
-    int fresh = n == 0;
-    if (fresh)
-        n = (size_t)shard_count_wanted();
-    buf stub = BUF_INIT;
+    size_t n = (size_t)shard_count_wanted();
     for (size_t i = 0; i < n; i++) {
         ix->shards[i].path = str_printf("%s/shard-%zu", db, i);
         if (!ix->shards[i].path)
             return -1;
+        ix->n_shards = i + 1;
+        if (!path_exists(ix->shards[i].path, "iamglass") &&
+            remove_tree(ix->shards[i].path) != 0 && errno != ENOENT) {
+            if (err)
+                *err = str_printf("%s: cannot clear the unfinished shard "
+                                  "left by a stopped run: %s",
+                                  ix->shards[i].path, strerror(errno));
+            return -1;
+        }
+    }
+    ix->creating = 1;
+    return 0;
+}
+
+/* The stub XAPIANDB, written whole, synced and renamed into place, so a
+ * reader never sees half of it. */
+static int write_stub(idx_indexer *ix, char **err)
+{
+    const char *db = ix->dbpath;
+    buf stub = BUF_INIT;
+    for (size_t i = 0; i < ix->n_shards; i++)
         buf_printf(&stub, "auto shard-%zu\n", i);
-    }
-    ix->n_shards = n;
-    if (!fresh && path_exists(db, "XAPIANDB")) {
-        buf_free(&stub);
-        return 0;
-    }
-    /* Written whole and renamed into place, so a reader never sees half
-     * a stub. */
     char *tmp = str_printf("%s/XAPIANDB.tmp", db);
     char *dst = str_printf("%s/XAPIANDB", db);
     FILE *f = tmp ? fopen(tmp, "w") : NULL;
@@ -364,9 +426,20 @@ static int layout_shards(idx_indexer *ix, char **err)
         if (rc == 0 && rename(tmp, dst) != 0)
             rc = -1;
     }
+    if (rc == 0) {
+        /* the rename itself reaches the disk with the folder */
+        int dfd = open(db, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            if (fsync(dfd) != 0)
+                rc = -1;
+            close(dfd);
+        }
+    }
     if (rc != 0 && err)
         *err = str_printf("%s: cannot write the stub file XAPIANDB: %s", db,
                           strerror(errno));
+    if (rc != 0 && tmp)
+        unlink(tmp);
     free(tmp);
     free(dst);
     buf_free(&stub);
@@ -431,7 +504,21 @@ static int writer_lock(const char *dbpath, int wait, int *fd_out, char **err)
     return IDX_OK;
 }
 
+static int shard_open_inner(idx_indexer *ix, shard *sh, char **err);
+static int shard_commit(shard *sh, char **err);
+
+/* A failure once the shard is open marks it failed, so that closing does
+ * not commit what a failed write left behind (a revision pointing at a
+ * block that never reached the disk). */
 static int shard_open(idx_indexer *ix, shard *sh, char **err)
+{
+    int rc = shard_open_inner(ix, sh, err);
+    if (rc != IDX_OK && sh->db)
+        sh->failed = 1;
+    return rc;
+}
+
+static int shard_open_inner(idx_indexer *ix, shard *sh, char **err)
 {
     sh->ix = ix;
     if (mkdir_parents(sh->path) < 0) {
@@ -499,6 +586,10 @@ static int shard_open(idx_indexer *ix, shard *sh, char **err)
         free(aerr);
         return IDX_ERR;
     }
+    /* A new index: each shard commits (empty, with its metadata) before
+     * the stub names it. */
+    if (ix->creating && shard_commit(sh, err) != IDX_OK)
+        return IDX_ERR;
     if (pthread_create(&sh->thread, NULL, shard_worker, sh) != 0) {
         if (err)
             *err = str_dup("cannot start an indexing thread");
@@ -612,6 +703,10 @@ int idx_open_with(const char *dbpath, const idx_callbacks *cb,
         rc = choose_themes(ix, opt, err);
     for (size_t i = 0; rc == IDX_OK && i < ix->n_shards; i++)
         rc = shard_open(ix, &ix->shards[i], err);
+    if (rc == IDX_OK && ix->creating) {
+        rc = write_stub(ix, err) == 0 ? IDX_OK : IDX_ERR;
+        ix->creating = 0;
+    }
     if (rc != IDX_OK) {
         idx_close(ix, NULL);
         return rc;
@@ -995,7 +1090,7 @@ static int write_report_record(shard *sh, const rpt_report *r,
 fail:
     if (err)
         *err = rc == XC_ERR_NOMEM ? str_dup("out of memory")
-                                  : xc_message("writing the report record");
+                                  : shard_message(sh, "writing the report record");
     xc_doc_free(doc);
     buf_free(&data);
     return IDX_ERR;
@@ -1111,7 +1206,7 @@ static int write_passages(shard *sh, const rpt_report *r,
                 XC_OK ||
             xc_db_add_document(sh->db, doc, NULL) != XC_OK) {
             if (err)
-                *err = xc_message("writing a passage");
+                *err = shard_message(sh, "writing a passage");
             xc_doc_free(doc);
             rc = IDX_ERR;
             break;
@@ -1207,7 +1302,7 @@ static int index_job(shard *sh, const job *j, char **err)
     uint64_t before = sh->pending_passages;
     if (known && xc_db_delete_documents(sh->db, rterm) != XC_OK) {
         if (err)
-            *err = xc_message("replacing an old version");
+            *err = shard_message(sh, "replacing an old version");
         rc = IDX_ERR;
     }
     size_t nt = thm_set_count(ix->themes) + 1;
@@ -1538,7 +1633,7 @@ static int shard_prune(idx_indexer *ix, shard *sh, char **err)
     uint32_t count = 0;
     if (xc_db_termfreq(sh->db, dterm, &count) != XC_OK) {
         if (err)
-            *err = xc_message("prune");
+            *err = shard_message(sh, "prune");
         return IDX_ERR;
     }
     if (count == 0)
@@ -1548,7 +1643,7 @@ static int shard_prune(idx_indexer *ix, shard *sh, char **err)
     if (!ids || xc_db_postings(sh->db, dterm, ids, count, &n) != XC_OK) {
         free(ids);
         if (err)
-            *err = xc_message("prune");
+            *err = shard_message(sh, "prune");
         return IDX_ERR;
     }
     int rc = IDX_OK;
@@ -1567,7 +1662,7 @@ static int shard_prune(idx_indexer *ix, shard *sh, char **err)
             snprintf(rterm, sizeof rterm, "%s%s", TERM_REPORT, rid);
             if (xc_db_delete_documents(sh->db, rterm) != XC_OK) {
                 if (err)
-                    *err = xc_message("prune");
+                    *err = shard_message(sh, "prune");
                 rc = IDX_ERR;
             } else {
                 ix->stats.files_pruned++;

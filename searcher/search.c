@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <errno.h>
 #include <string.h>
 
 #include "indexer/terms.h"
@@ -18,6 +20,45 @@
 #define MIN_CHECKED 250
 #define SRCH_FORMAT_VERSION "2" /* indexer.h: IDX_FORMAT_VERSION */
 
+/* An index whose first run has not committed yet: the indexer's lock file
+ * is there but not the stub that names the shards (written once they have
+ * all made their first, empty, commit). A reader sees it as empty, not as
+ * broken. 1 when so; 0 when it is no index at all; -1 when the stub has
+ * gone from an index that holds documents (damage). */
+static int being_created(const char *dbpath)
+{
+    char *lock = str_printf("%s/insearch.lock", dbpath);
+    char *stub = str_printf("%s/XAPIANDB", dbpath);
+    char *glass = str_printf("%s/iamglass", dbpath);
+    struct stat st;
+    int yes = lock && stub && glass && stat(lock, &st) == 0 &&
+              stat(stub, &st) != 0 && errno == ENOENT &&
+              stat(glass, &st) != 0;
+    free(lock);
+    free(stub);
+    free(glass);
+    /* Shards that have committed must all still be empty. */
+    for (unsigned i = 0; yes == 1 && i < 64; i++) {
+        char *shard = str_printf("%s/shard-%u", dbpath, i);
+        char *ver = str_printf("%s/shard-%u/iamglass", dbpath, i);
+        int is_dir = shard && stat(shard, &st) == 0;
+        int committed = is_dir && ver && stat(ver, &st) == 0;
+        if (committed) {
+            xc_db *d = NULL;
+            uint32_t n = 0;
+            if (xc_db_open(shard, XC_OPEN_READ, &d) != XC_OK ||
+                xc_db_doccount(d, &n) != XC_OK || n > 0)
+                yes = -1;
+            xc_db_close(d);
+        }
+        free(shard);
+        free(ver);
+        if (!is_dir)
+            break;
+    }
+    return yes;
+}
+
 int srch_open(const char *dbpath, srch_db **out, srch_error *err)
 {
     *out = NULL;
@@ -26,11 +67,24 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
         srch_set_error(err, SRCH_ERR, "out of memory");
         return SRCH_ERR;
     }
-    if (xc_db_open(dbpath, XC_OPEN_READ, &db->db) != XC_OK) {
+    int creating = 0;
+    char why[512] = "";
+    if (xc_db_open(dbpath, XC_OPEN_READ, &db->db) != XC_OK &&
+        (snprintf(why, sizeof why, "%s", xc_last_error()), 1) &&
+        !((creating = being_created(dbpath)) == 1 &&
+          xc_db_open_empty(&db->db) == XC_OK)) {
+        if (creating < 0) {
+            srch_set_error(err, SRCH_ERR,
+                           "%s: the index is damaged: its file XAPIANDB, "
+                           "which names its shards, is missing ('insearch "
+                           "index --db %s' writes it again)", dbpath, dbpath);
+            free(db);
+            return SRCH_ERR;
+        }
         srch_set_error(err, SRCH_ERR,
                        "%s: cannot open the index (%s); build one with "
                        "'insearch index --db %s FOLDER'",
-                       dbpath, xc_last_error(), dbpath);
+                       dbpath, why, dbpath);
         free(db);
         return SRCH_ERR;
     }

@@ -385,6 +385,29 @@ XC_EXPORT const char *xc_version_string(void)
 
 /* ---------- databases ---------- */
 
+XC_EXPORT int xc_db_open_empty(xc_db **out)
+{
+    CHECK_ARG(out);
+    *out = nullptr;
+    xc_db *h = nullptr;
+    try {
+        h = new xc_db{nullptr, nullptr};
+        /* An in-memory database: no documents, no metadata, but a real
+         * one that an Enquire can run on (an empty stub database cannot). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        /* Deprecated for 1.5 but the only empty database that takes an
+         * Enquire in 1.4: nothing is ever written to it. */
+        h->db = new Xapian::Database(Xapian::InMemory::open());
+#pragma GCC diagnostic pop
+        *out = h;
+        return XC_OK;
+    } catch (...) {
+        delete h;
+        return map_current_exception();
+    }
+}
+
 XC_EXPORT int xc_db_open(const char *path, xc_open_mode mode, xc_db **out)
 {
     CHECK_ARG(path);

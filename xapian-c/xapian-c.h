@@ -65,6 +65,10 @@ int xc_db_open_many(const char *const *paths, size_t n, xc_db **out);
  * of closing; the handle is freed whatever it returns. NULL is allowed. */
 int xc_db_close(xc_db *db);
 
+/* A read-only database with no documents (in memory): what a reader opens
+ * for an index whose first commit has not happened yet. */
+int xc_db_open_empty(xc_db **out);
+
 /* Reopen a read-only database at its latest revision. */
 int xc_db_reopen(xc_db *db);
 

@@ -1,0 +1,260 @@
+#!/bin/sh
+# crash-inject.sh - a write, fsync, rename or open of the index that fails
+# (ENOSPC, EIO; injected with strace) gives a clear error, never an abort,
+# and leaves the index at its last commit: it opens, passes xapian-check,
+# holds only complete reports and every report it held before, and a normal
+# run afterwards finishes the job.
+#
+# Each case is SYSCALL:N:ERRNO, run through
+#   strace -f -P <each index file> -e inject=SYSCALL:error=ERRNO:when=N
+# so that only calls on the index's own files count (strace counts per
+# thread: the Nth such call of each thread fails). The glass backend writes
+# its tables with pwrite64, syncs them with fdatasync, writes the revision
+# file (v.tmp, then renamed to iamglass) with write; the stub XAPIANDB is
+# written with write, fsync and rename. Cases on an existing index add a
+# second copy of the samples to it; "fresh" cases make the index.
+#
+# Skipped (77) without strace, when ptrace is not allowed (containers), or
+# without xapian-tools.
+set -u
+
+NAME=crash-inject
+. "$(dirname "$0")/harness.sh"
+# need_xapian_tools: skip (77) without xapian-check and xapian-delve.
+need_xapian_tools() {
+    for t in xapian-check xapian-delve; do
+        if ! command -v "$t" >/dev/null 2>&1; then
+            echo "SKIP: $t not found (Debian package xapian-tools)"
+            exit 77
+        fi
+    done
+}
+
+# make_corpus DIR COPIES: COPIES copies of the samples in DIR/c1, DIR/c2 ...
+# (the folder walk's own files only, so that the number of files is the
+# number of reports and others an index of DIR must hold); sets $files.
+make_corpus() {
+    k=1
+    while [ "$k" -le "$2" ]; do
+        mkdir -p "$1/c$k"
+        for f in "$SAMPLES"/*; do
+            case $f in *.tsv) ;; *) cp "$f" "$1/c$k/" ;; esac
+        done
+        k=$((k + 1))
+    done
+    files=$(find "$1" -type f | wc -l)
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# shard_dirs DB: the Xapian databases an index is made of.
+shard_dirs() {
+    if [ -e "$1/iamglass" ]; then echo "$1"; return; fi
+    # the shards are those the stub lists (a folder it does not list is
+    # not part of the index yet)
+    sed -n 's/^auto //p' "$1/XAPIANDB" 2>/dev/null | while read -r s; do echo "$1/$s"; done
+}
+
+# layout DB: what the folder holds, for a failure message.
+layout() {
+    (cd "$1" 2>/dev/null && find . -maxdepth 2 | sort | tr '\n' ' ') | sed 's/^/    layout: /'
+    echo
+}
+
+# whole LABEL DB IDS: check the index at DB is whole (see the top); the
+# report ids it holds go to the file IDS (sorted); $nrec gets how many
+# records it holds. Failures are counted through no(); returns 1 on any.
+whole() {
+    wl=$1; wdb=$2; wids=$3; nrec=-1
+    : >"$wids"
+    if ! insearch stats --db "$wdb" --json >"$work/w.stats" 2>"$work/w.err"; then
+        no "$wl: the index does not open: $(head -c 400 "$work/w.err")"
+        layout "$wdb"
+        return 1
+    fi
+    ok
+    wbad=0
+    if [ ! -e "$wdb/XAPIANDB" ] && [ ! -e "$wdb/iamglass" ]; then
+        # stopped before its first commit: the index is being created and
+        # must open as an empty one (the next run makes it)
+        if grep -q '"reports":0,"others":0,"passages":0' "$work/w.stats"; then ok; else
+            no "$wl: an index being created opens, but not empty: $(head -c 200 "$work/w.stats")"
+            wbad=1
+        fi
+        nrec=0
+        return $wbad
+    fi
+    for s in $(shard_dirs "$wdb"); do
+        if xapian-check "$s" >"$work/w.check" 2>&1; then ok; else
+            no "$wl: xapian-check $s fails"; tail -5 "$work/w.check" | sed 's/^/    /'
+            wbad=1
+        fi
+    done
+    xapian-delve -v -1 -A XR "$wdb" >"$work/w.xr" 2>"$work/w.err" || {
+        no "$wl: xapian-delve cannot list the XR terms: $(head -c 300 "$work/w.err")"
+        return 1
+    }
+    # an index with no report yet has no XDreport term: delve says so and
+    # fails, which is no records
+    xapian-delve -1 -t XDreport "$wdb" 2>/dev/null | tail -n +2 >"$work/w.recs"
+    : >"$work/w.data"
+    if [ -s "$work/w.recs" ]; then
+        # shellcheck disable=SC2046
+        xapian-delve -d $(sed 's/^/-r /' "$work/w.recs") "$wdb" >"$work/w.data" 2>"$work/w.err" || {
+            no "$wl: xapian-delve cannot read the report records: $(head -c 300 "$work/w.err")"
+            return 1
+        }
+    fi
+    awk -v ids="$wids.u" '
+        FNR == 1 { f++ }
+        f == 1 && FNR > 1 { sub(/^XR/, "", $1); freq[$1] = $2; next }
+        f == 2 && /^Data for record #/ { inrec = 1; id = ""; p = ""; next }
+        f == 2 && /^Term List for record/ { inrec = 0; next }
+        f == 2 && inrec && /^id=/ && id == "" { id = substr($0, 4) }
+        f == 2 && inrec && /^passages=/ && p == "" {
+            p = substr($0, 10); n++; total += p; rec[id] = 1
+            print id > ids
+            if (freq[id] != p + 1)
+                printf "PROBLEM report %s: its record says %d passages, the index holds %d\n", id, p, freq[id] - 1
+        }
+        END {
+            for (k in freq) if (!(k in rec))
+                printf "PROBLEM %d passages of report %s but no record\n", freq[k], k
+            printf "records %d passages %d\n", n, total
+        }' "$work/w.xr" "$work/w.data" >"$work/w.complete"
+    [ -e "$wids.u" ] && sort "$wids.u" >"$wids" && rm -f "$wids.u"
+    if grep -q '^PROBLEM' "$work/w.complete"; then
+        no "$wl: incomplete reports in the index"
+        grep '^PROBLEM' "$work/w.complete" | head -10 | sed 's/^/    /'
+        wbad=1
+    else ok; fi
+    set -- $(tail -1 "$work/w.complete")
+    nrec=$2
+    # what the reading commands count must be what is there
+    sr=$(sed -n 's/.*"reports":\([0-9]*\).*/\1/p' "$work/w.stats")
+    so=$(sed -n 's/.*"others":\([0-9]*\).*/\1/p' "$work/w.stats")
+    sp=$(sed -n 's/.*"passages":\([0-9]*\).*/\1/p' "$work/w.stats")
+    if [ "$((sr + so))" -eq "$2" ] && [ "$sp" -eq "$4" ]; then ok; else
+        no "$wl: stats says $sr reports + $so others, $sp passages; the index holds $2 records, $4 passages"
+        wbad=1
+    fi
+    return $wbad
+}
+
+# ---------- the run ----------
+need_xapian_tools
+if ! command -v strace >/dev/null 2>&1; then
+    echo "SKIP: strace not found (Debian package strace)"
+    exit 77
+fi
+if ! strace -f -o /dev/null true >/dev/null 2>&1; then
+    echo "SKIP: strace cannot trace here (ptrace not permitted: $(strace -f -o /dev/null true 2>&1 | head -1))"
+    exit 77
+fi
+if [ -n "$VALGRIND" ]; then
+    # strace would trace valgrind, not insearch: the counts mean nothing
+    echo "SKIP: not under valgrind"
+    exit 77
+fi
+
+corpus="$work/corpus"
+make_corpus "$corpus" 2
+files_base=$(find "$corpus/c1" -type f | wc -l)
+base="$work/base"
+insearch index --db "$base" --quiet "$corpus/c1" 2>"$work/base.err" || {
+    no "cannot build the base index"; cat "$work/base.err"; finish; exit 1; }
+whole "base index" "$base" "$work/ids.base"
+
+# -P for every file of an index at $1 (existing or not yet)
+index_paths() {
+    for s in 0 1 2 3; do
+        for f in iamglass v.tmp postlist.glass termlist.glass docdata.glass \
+                 position.glass spelling.glass synonym.glass; do
+            printf ' -P %s/shard-%s/%s' "$1" "$s" "$f"
+        done
+    done
+    printf ' -P %s/XAPIANDB -P %s/XAPIANDB.tmp' "$1" "$1"
+}
+
+cases_base="pwrite64:1:ENOSPC pwrite64:20:EIO pwrite64:200:ENOSPC
+fdatasync:1:EIO fdatasync:2:ENOSPC fdatasync:4:EIO
+rename:1:ENOSPC rename:2:EIO write:1:EIO write:2:ENOSPC
+openat:1:EIO openat:4:ENOSPC openat:9:EIO"
+cases_fresh="rename:1:EIO rename:2:ENOSPC fsync:1:ENOSPC write:1:EIO
+pwrite64:5:EIO fdatasync:1:ENOSPC openat:2:ENOSPC openat:6:EIO"
+
+fired=0
+ncases=0
+named=0
+dbabs="$work/idx"
+for kind in base fresh; do
+    if [ $kind = base ]; then cases=$cases_base; else cases=$cases_fresh; fi
+    for c in $cases; do
+        sys=${c%%:*}; rest=${c#*:}; n=${rest%%:*}; errno=${rest#*:}
+        label="$kind $sys:$errno:when=$n"
+        ncases=$((ncases + 1))
+        rm -rf "$dbabs"
+        [ $kind = base ] && cp -a "$base" "$dbabs"
+        # shellcheck disable=SC2046
+        strace -f -qq -o "$work/strace.log" $(index_paths "$dbabs") \
+            -e trace="$sys" -e inject="$sys:error=$errno:when=$n" \
+            "$INSEARCH" index --db "$dbabs" --json "$corpus" \
+            >"$work/run.json" 2>"$work/run.err"
+        rc=$?
+        hits=$(grep -c 'INJECTED' "$work/strace.log")
+        [ "$hits" -gt 0 ] && fired=$((fired + 1))
+        msg=$(grep -v '^strace: ' "$work/run.err" | head -3 | cut -c1-300)
+        echo "  $label: $hits injected, exit $rc${msg:+: $msg}"
+        if grep -q 'terminate called\|Aborted\|Segmentation\|AddressSanitizer' "$work/run.err"; then
+            no "$label: the indexer crashed"; cat "$work/run.err"
+        fi
+        case $rc in
+        0)
+            # nothing failed that mattered (e.g. a read-only open the
+            # indexer does without): then the job is done
+            ok ;;
+        1)
+            # the message names the index; most also name the error, but
+            # some of Xapian's do not ("Failed to create iamglass file")
+            if grep -qF "insearch index: $dbabs" "$work/run.err"; then ok; else
+                no "$label: no clear message (naming the index) for exit 1"; cat "$work/run.err"
+            fi
+            grep -q 'No space left\|Input/output error' "$work/run.err" && named=$((named + 1)) ;;
+        *)
+            no "$label: exit status $rc"; cat "$work/run.err" ;;
+        esac
+        if [ $kind = fresh ] && [ ! -e "$dbabs" ]; then
+            : # failed before the folder was made
+        elif [ $kind = fresh ] && [ $rc -ne 0 ] &&
+             ! insearch stats --db "$dbabs" >/dev/null 2>&1; then
+            # nothing was ever committed: no index to keep, but the next
+            # run must be able to make one (checked below)
+            echo "    (no index after the failure: $(insearch stats --db "$dbabs" 2>&1 | head -c 200))"
+        elif whole "$label" "$dbabs" "$work/ids.now"; then
+            if [ $kind = base ] && [ -n "$(comm -23 "$work/ids.base" "$work/ids.now")" ]; then
+                no "$label: reports of the last commit have gone"
+            else ok; fi
+            if [ $rc = 0 ] && [ "$nrec" -ne "$files" ]; then
+                no "$label: exit 0 but the index holds $nrec of $files files"
+            fi
+        fi
+        # the next, normal, run finishes the job
+        "$INSEARCH" index --db "$dbabs" --quiet "$corpus" 2>"$work/rerun.err"
+        rc=$?
+        if [ $rc -eq 0 ]; then ok; else
+            no "$label: the run after it exits $rc: $(head -c 400 "$work/rerun.err")"
+            layout "$dbabs"
+            continue
+        fi
+        if whole "$label, then a normal run" "$dbabs" "$work/ids.now" &&
+           [ "$nrec" -ne "$files" ]; then
+            no "$label, then a normal run: $nrec of $files files"
+        fi
+    done
+done
+
+echo "crash-inject: the error was injected in $fired of $ncases cases; $named messages name it"
+if [ $fired -ge $((ncases * 2 / 3)) ]; then ok; else
+    no "too few injections fired ($fired of $ncases): are the cases still right for this Xapian?"
+fi
+finish
