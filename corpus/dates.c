@@ -306,10 +306,17 @@ static int date_run_read(const char *p, ymd *first, ymd *last,
             return 0;
     *first = dates[0];
     *last = dates[complete - 1];
-    /* "30 December - 3 January 2006": the year belongs to the end. */
-    if (first->y == last->y &&
-        (first->m > last->m || (first->m == last->m && first->d > last->d)))
+    /* "30 December - 3 January 2006": the year belongs to the end. A run
+     * that goes backwards within one month ("29 to 2 February") is no
+     * date at all, and a start moved back a year must still exist ("29
+     * February to 1 March 2020" stays; 2019 has no 29 February). */
+    if (first->y == last->y && first->m == last->m && first->d > last->d)
+        return 0;
+    if (first->y == last->y && first->m > last->m) {
         first->y--;
+        if (first->d > days_in_month(first->m, first->y))
+            return 0;
+    }
     return complete;
 }
 

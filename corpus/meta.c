@@ -2087,8 +2087,12 @@ int rpt_meta_extract(rpt_meta_ctx *ctx)
         if (r->title[0] == '\0') {
             for (k = 0; k < n; k++)
                 if (bl[k].kind != RPT_BLK_ROW) {
-                    if (set_str(&r->title, bl[k].text,
-                                bl[k].len < 200 ? bl[k].len : 200) < 0)
+                    /* at most 200 bytes, cut between characters */
+                    size_t tl = bl[k].len < 200 ? bl[k].len : 200;
+                    while (tl > 0 && tl < bl[k].len &&
+                           ((unsigned char)bl[k].text[tl] & 0xC0) == 0x80)
+                        tl--;
+                    if (set_str(&r->title, bl[k].text, tl) < 0)
                         goto nomem;
                     break;
                 }

@@ -1651,9 +1651,13 @@ static int shard_prune(idx_indexer *ix, shard *sh, char **err)
         xc_doc *doc = NULL;
         if (xc_db_get_document(sh->db, ids[i], &doc) != XC_OK)
             continue;
-        const char *data;
-        size_t len;
-        xc_doc_get_data(doc, &data, &len);
+        const char *data = NULL;
+        size_t len = 0;
+        if (xc_doc_get_data(doc, &data, &len) != XC_OK) {
+            /* unreadable (damaged): neither kept nor dropped on a guess */
+            data = "";
+            len = 0;
+        }
         char *source = idx_record_field(data, len, "source");
         char *rid = idx_record_field(data, len, "id");
         struct stat st;

@@ -656,11 +656,12 @@ static int sample_others(srch_db *db, const uint32_t *group, size_t n_group,
     }
     if (k < MIN_OTHERS) {
         free(all);
-        srch_set_error(err, SRCH_ERR,
+        /* the question cannot be answered, not the index unreadable */
+        srch_set_error(err, SRCH_ERR_QUERY,
                        "the group is almost the whole index: nothing to "
                        "compare it with (%zu other passages; narrow the "
                        "query)", k);
-        return SRCH_ERR;
+        return SRCH_ERR_QUERY;
     }
     size_t n = k < want ? k : want;
     for (size_t i = 0; i < n; i++)

@@ -419,6 +419,15 @@ int srch_reports(srch_db *db, const char *filters, srch_sort sort,
                            "'insearch search' for words");
             return SRCH_ERR_QUERY;
         }
+        if (!fq) {
+            /* nothing left to filter by (only punctuation): every report,
+             * as with no filter at all */
+            fq = srch_term_query(TERM_DOCTYPE, "report");
+            if (!fq) {
+                srch_set_error(err, SRCH_ERR, "out of memory");
+                return SRCH_ERR;
+            }
+        }
         q = fq;
     } else {
         q = base;
@@ -446,10 +455,12 @@ int srch_reports(srch_db *db, const char *filters, srch_sort sort,
         xc_doc *doc = NULL;
         if (xc_mset_get_document(ms, i, &doc) != XC_OK)
             continue;
-        const char *data;
-        size_t len;
-        xc_doc_get_data(doc, &data, &len);
-        srch_report *r = srch_report_parse(data, len);
+        const char *data = NULL;
+        size_t len = 0;
+        /* A record that cannot be read (a damaged index) is left out. */
+        srch_report *r = xc_doc_get_data(doc, &data, &len) == XC_OK
+                             ? srch_report_parse(data, len)
+                             : NULL;
         if (r)
             l->reports[l->n++] = r;
         xc_doc_free(doc);

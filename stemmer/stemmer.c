@@ -247,7 +247,17 @@ int stm_stem_word(stm_analyser *an, const char *word, size_t len, char *buf,
     size_t sl = len;
     if (len == 0 || len > STM_WORD_MAX)
         return STM_ERR_INVALID;
-    if (!(word[0] >= '0' && word[0] <= '9')) {
+    /* Numbers are not stemmed: as the analyser decides it, by the first
+     * character (a digit of any script: ICU, loaded already for any word
+     * that is not ASCII). */
+    int numeric = word[0] >= '0' && word[0] <= '9';
+    if (!numeric && ((unsigned char)word[0] & 0x80) &&
+        stm_icu_load(NULL) == 0) {
+        uint32_t c;
+        stm_utf8_decode((const unsigned char *)word, len, &c);
+        numeric = stm_icu.u_isdigit((UChar32)c) != 0;
+    }
+    if (!numeric) {
         const stem_entry *e = word_lookup(an, word, len);
         stem = e->stem;
         sl = e->stem_len;
@@ -803,6 +813,8 @@ static int fast_words(run *r, size_t from, size_t to, int *handled)
     for (size_t i = from; i < to && ok; i += len)
         if (s[i] >= 0x80)
             fast_class(s, i, to, &len, &ok);
+        else if (s[i] == '@')
+            ok = 0, len = 1; /* ICU keeps "info@example.org" one word */
         else
             len = 1;
     *handled = ok;

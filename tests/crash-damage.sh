@@ -60,6 +60,17 @@ run_cmd() {
         { echo "valgrind: errors in: insearch $* ($dmg)"; cat "$vglog"; } >>"$work/valgrind.failed"
         return
     fi
+    # Under AddressSanitizer, one damaged postlist makes libxapian itself
+    # write past a buffer (its frames, not ours, on top of the report): a
+    # fault of Xapian 1.4's glass reader on corrupt blocks, listed apart
+    # and in the README, which no caller can prevent. Any report with one
+    # of our frames first is a failure.
+    if grep -q 'AddressSanitizer' "$work/err" &&
+       grep -m1 '^ *#1 ' "$work/err" | grep -q 'libxapian\.so'; then
+        in_xapian=$((in_xapian + 1))
+        echo "  in libxapian: $what: $(grep -m1 'ERROR: AddressSanitizer' "$work/err" | sed 's/.*AddressSanitizer: //; s/ on address.*//')"
+        return
+    fi
     if grep -q 'terminate called\|Aborted\|Segmentation\|AddressSanitizer\|runtime error' "$work/err"; then
         no "$what: crashed"; head -5 "$work/err" | sed 's/^/    /'; return
     fi
@@ -91,6 +102,7 @@ run_cmd() {
 # command (which damages $db), then every command on it
 noticed=0
 unnoticed=0
+in_xapian=0
 cases=0
 damage() {
     dname=$1; dsilent=$2; shift 2
@@ -146,5 +158,5 @@ if [ -e "$base/XAPIANDB" ]; then
     damage "a shard folder deleted" 0 rm -rf "$db/shard-1"
 fi
 
-echo "crash-damage: $cases damaged copies; $noticed runs gave an error, $unnoticed runs did not notice a flipped byte"
+echo "crash-damage: $cases damaged copies; $noticed runs gave an error, $unnoticed runs did not notice a flipped byte, $in_xapian ended in a fault inside libxapian (AddressSanitizer only)"
 finish
