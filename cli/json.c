@@ -151,7 +151,8 @@ void cli_json_error(buf *b, const srch_error *err)
     buf_puts(b, "{\"error\":");
     buf_json_str(b, err->message);
     buf_printf(b, ",\"kind\":\"%s\"", k >= 1 && k <= 4 ? kinds[k] : "failed");
-    if (err->code == SRCH_ERR_QUERY)
+    /* a column only where the query is at fault at a known place */
+    if (err->code == SRCH_ERR_QUERY && err->column > 0)
         buf_printf(b, ",\"column\":%zu}", err->column);
     else
         buf_puts(b, ",\"column\":null}");

@@ -76,13 +76,6 @@ static int answer_srch_error(buf *out, const srch_error *err, size_t q_shift,
         }
     }
     cli_json_error(out, &e);
-    if (e.code == SRCH_ERR_QUERY && e.column == 0) {
-        /* cli_json_error printed "column":0: say null */
-        buf_reset(out);
-        buf_puts(out, "{\"error\":");
-        buf_json_str(out, e.message);
-        buf_puts(out, ",\"kind\":\"query\",\"column\":null}");
-    }
     return status_of(e.code);
 }
 
