@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/csv.h"
 #include "searcher/searcher.h"
 
 const char cli_help_search[] =
@@ -33,6 +34,10 @@ const char cli_help_search[] =
     "  --timing         print on stderr how long the search took in this\n"
     "                   process (open, search, snippets, output)\n"
     "  --json           results as JSON\n"
+    "  --csv            results as CSV, one row per passage, with what a\n"
+    "                   citation needs: provider, URN, inspection dates,\n"
+    "                   grade, section, page, passage (use --limit for more\n"
+    "                   than 10 rows; the columns are in doc/API.md)\n"
     "  --db DIR         the index\n"
     "\n"
     "The query language:\n"
@@ -100,14 +105,14 @@ const char cli_help_stats[] =
 
 typedef struct read_opts {
     unsigned limit, offset;
-    int by_report, facets, full, explain, color, timing;
+    int by_report, facets, full, explain, color, timing, csv;
     srch_sort sort;
     const char *theme, *polarity; /* --theme, --polarity (argv strings) */
 } read_opts;
 
 enum { OPT_LIMIT = 256, OPT_OFFSET, OPT_BYREPORT, OPT_SORT, OPT_FACETS,
        OPT_FULL, OPT_COLOR, OPT_EXPLAIN, OPT_DB, OPT_JSON, OPT_HELP,
-       OPT_TIMING, OPT_THEME, OPT_POLARITY };
+       OPT_TIMING, OPT_THEME, OPT_POLARITY, OPT_CSV };
 
 static int parse_unsigned(const char *s, unsigned *out)
 {
@@ -139,6 +144,7 @@ static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
         {"polarity", required_argument, NULL, OPT_POLARITY},
         {"db", required_argument, NULL, OPT_DB},
         {"json", no_argument, NULL, OPT_JSON},
+        {"csv", no_argument, NULL, OPT_CSV},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0}};
     memset(ro, 0, sizeof *ro);
@@ -171,6 +177,11 @@ static int parse_read_opts(cli_ctx *ctx, const char *cmd, const char *help,
         case OPT_THEME: ro->theme = optarg; break;
         case OPT_POLARITY: ro->polarity = optarg; break;
         case OPT_JSON: ctx->json = 1; break;
+        case OPT_CSV:
+            if (strcmp(cmd, "search") != 0)
+                return cli_usage_error(cmd, "--csv is an option of search");
+            ro->csv = 1;
+            break;
         case OPT_DB:
             free(ctx->db_path);
             ctx->db_path = str_dup(optarg);
@@ -293,6 +304,9 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
         return rc < 0 ? 0 : rc;
     if (optind >= argc && !ro.theme && !ro.polarity)
         return cli_usage_error("search", "give a query (or --theme ID)");
+    if (ro.csv && (ctx->json || ro.facets || ro.explain))
+        return cli_usage_error("search", "--csv gives passages only: not "
+                               "with --json, --facets or --explain");
     char *typed = cli_join_args(argc, argv, optind);
     char *query = query_with_filters(typed, ro.theme, ro.polarity);
     free(typed);
@@ -327,6 +341,10 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
                                   ro.explain, ro.facets};
         cli_json_search(&b, query, res, &shape);
         buf_putc(&b, '\n');
+        rc = cli_print_buf(&b);
+    } else if (ro.csv) {
+        buf b = BUF_INIT;
+        cli_csv_search(&b, res);
         rc = cli_print_buf(&b);
     } else {
         if (ro.explain)

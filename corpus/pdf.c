@@ -329,12 +329,305 @@ static int hyphen_at_eol(const char *t, size_t i, size_t n, size_t *hl)
     return 0;
 }
 
+/* ------------------------------------------------------------ columns */
+
+/* `-layout` sets a two-column page as lines holding a left-column line, a
+ * gap, then the right-column line at the same height:
+ *
+ *   Leaders and managers have set a clear        Learners do not receive
+ *   vision for the curriculum. They work         advice. Too few learners
+ *
+ * Read as it stands, every sentence of one column is cut by half a
+ * sentence of the other. A region of such lines is rewritten as the whole
+ * left column, a blank line, then the whole right column, each column
+ * keeping its own paragraph breaks (a line where one column is empty is a
+ * blank line in that column).
+ *
+ * A table row has the same shape ("Unique reference number    2786431",
+ * "Overall effectiveness    Good"), and a table must stay a row per line
+ * for parse.c to read its cells. What tells prose columns apart is that
+ * both sides are prose: the lines with text on both sides number at least
+ * COL_MIN_BOTH, and on average hold at least COL_MIN_WORDS words on each
+ * side, where a table's labels and values hold one to three. */
+#define COL_MIN_BOTH 3
+#define COL_MIN_WORDS 4
+#define COL_GAP 3          /* spaces between the columns, at least */
+#define COL_MIN_START 16   /* the right column starts at least this far in */
+
+typedef struct col_line {
+    size_t at, len;        /* in the page, without the newline */
+} col_line;
+
+static size_t words_in(const char *s, size_t n)
+{
+    size_t w = 0, i;
+    int in = 0;
+    for (i = 0; i < n; i++) {
+        int sp = s[i] == ' ' || s[i] == '\t';
+        if (!sp && !in)
+            w++;
+        in = !sp;
+    }
+    return w;
+}
+
+static int line_blank(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return 0;
+    return 1;
+}
+
+/* Where the right part of a line starts: the first character after the
+ * first run of COL_GAP or more spaces that comes after some text, at
+ * column COL_MIN_START or later; 0 when there is none. Columns are bytes:
+ * pdftotext pads with spaces by characters, so a line with letters beyond
+ * ASCII on its left is a few bytes longer than its column count, and is
+ * allowed that much slack by the callers. */
+static size_t right_start(const char *s, size_t n)
+{
+    size_t i = 0, run;
+    while (i < n && s[i] == ' ')
+        i++;
+    while (i < n) {
+        if (s[i] != ' ') {
+            i++;
+            continue;
+        }
+        run = 0;
+        while (i + run < n && s[i + run] == ' ')
+            run++;
+        if (i + run >= n)
+            return 0;
+        if (run >= COL_GAP && i + run >= COL_MIN_START)
+            return i + run;
+        i += run;
+    }
+    return 0;
+}
+
+/* How a line sits against a gutter at column g: 0 blank, 1 left only,
+ * 2 right only, 3 both, -1 it does not fit (text across the gutter). */
+static int line_fit(const char *s, size_t n, size_t g)
+{
+    size_t lead = 0, end = n;
+    if (line_blank(s, n))
+        return 0;
+    while (lead < n && s[lead] == ' ')
+        lead++;
+    while (end > 0 && s[end - 1] == ' ')
+        end--;
+    if (lead >= g - 1 && lead <= g + 1)
+        return 2;
+    if (lead > g + 1)
+        return -1;              /* indented past the column: not this layout */
+    if (end + 2 <= g)
+        return 1;
+    {
+        size_t r = right_start(s, n);
+        if (r + 1 >= g && r <= g + 1 && end > r)
+            return 3;
+    }
+    return -1;
+}
+
+/* Rewrite lines [a, b) of a page as two columns split at g, into out;
+ * returns the bytes written. */
+static size_t columns_write(const char *page, const col_line *ln, size_t a,
+                            size_t b, size_t g, char *out)
+{
+    size_t w = 0, i;
+    int side, blank = 1;   /* the last line written was blank (or none) */
+    for (side = 0; side < 2; side++) {
+        if (side == 1 && !blank) {
+            out[w++] = '\n';  /* the columns are separate paragraphs */
+            blank = 1;
+        }
+        for (i = a; i < b; i++) {
+            const char *s = page + ln[i].at;
+            size_t n = ln[i].len, from, to;
+            int f = line_fit(s, n, g);
+            if (side == 0) {
+                from = 0;
+                to = f == 1 || f == 3 ? (n < g ? n : g) : 0;
+            } else {
+                from = f == 2 || f == 3 ? (f == 2 ? 0 : right_start(s, n)) : 0;
+                to = f == 2 || f == 3 ? n : 0;
+            }
+            while (from < to && s[from] == ' ')
+                from++;
+            while (to > from && s[to - 1] == ' ')
+                to--;
+            if (to == from) {
+                if (!blank)
+                    out[w++] = '\n';
+                blank = 1;
+                continue;
+            }
+            memcpy(out + w, s + from, to - from);
+            w += to - from;
+            out[w++] = '\n';
+            blank = 0;
+        }
+    }
+    return w;
+}
+
+/* Find the two-column regions of one page (page[0..n), no '\f') and
+ * rewrite them in place; returns the page's new length, never more. */
+static size_t columns_page(char *page, size_t n)
+{
+    col_line *ln;
+    size_t n_lines = 0, i, cap = 1, w, r, floor = 0;
+    char *out = NULL;
+    for (i = 0; i < n; i++)
+        if (page[i] == '\n')
+            cap++;
+    if (cap < COL_MIN_BOTH)
+        return n;
+    ln = malloc(cap * sizeof *ln);
+    if (!ln)
+        return n;               /* left as it is: only the order suffers */
+    for (i = 0; i <= n;) {
+        size_t e = i;
+        while (e < n && page[e] != '\n')
+            e++;
+        if (e == n && e == i)
+            break;
+        ln[n_lines].at = i;
+        ln[n_lines].len = e - i;
+        n_lines++;
+        i = e + 1;
+    }
+    out = malloc(n + 2);
+    if (!out) {
+        free(ln);
+        return n;
+    }
+    /* Rebuilt into `out` line by line; a rewritten region is used only
+     * when it is no longer than what it replaces. */
+    w = 0;
+    for (r = 0; r < n_lines;) {
+        size_t g = 0, a, b, k, both = 0, lw = 0, rw = 0, last_right, blanks;
+        const char *s = page + ln[r].at;
+        int f = -1;
+        if (!line_blank(s, ln[r].len) && (g = right_start(s, ln[r].len)) != 0)
+            f = line_fit(s, ln[r].len, g);
+        if (f != 3) {
+            memcpy(out + w, s, ln[r].len);
+            w += ln[r].len;
+            out[w++] = '\n';
+            r++;
+            continue;
+        }
+        /* Grow the region down from r while lines fit the gutter, through
+         * single blank lines; it ends at the last line with right-hand
+         * text and the left-only lines straight after it. Left-only lines
+         * straight above r belong to it too. */
+        a = r;
+        while (a > floor && line_fit(page + ln[a - 1].at, ln[a - 1].len, g) == 1)
+            a--;
+        last_right = r;
+        blanks = 0;
+        for (k = r; k < n_lines; k++) {
+            int fk = line_fit(page + ln[k].at, ln[k].len, g);
+            if (fk < 0)
+                break;
+            if (fk == 0) {
+                if (++blanks >= 2)
+                    break;
+                continue;
+            }
+            blanks = 0;
+            if (fk >= 2)
+                last_right = k;
+        }
+        b = last_right + 1;
+        while (b < n_lines && line_fit(page + ln[b].at, ln[b].len, g) == 1)
+            b++;
+        for (k = a; k < b; k++) {
+            const char *t = page + ln[k].at;
+            size_t rs;
+            if (line_fit(t, ln[k].len, g) != 3)
+                continue;
+            rs = right_start(t, ln[k].len);
+            if (right_start(t + rs, ln[k].len - rs) != 0 ||
+                words_in(t + rs, ln[k].len - rs) == 0) {
+                both = 0;      /* a third column: a table, left alone */
+                break;
+            }
+            both++;
+            lw += words_in(t, rs);
+            rw += words_in(t + rs, ln[k].len - rs);
+        }
+        if (both >= COL_MIN_BOTH && lw >= COL_MIN_WORDS * both &&
+            rw >= COL_MIN_WORDS * both) {
+            size_t old = ln[b - 1].at + ln[b - 1].len + 1 - ln[a].at, neu;
+            /* lines a..r-1 were already copied: take them back */
+            for (k = a; k < r; k++)
+                w -= ln[k].len + 1;
+            neu = columns_write(page, ln, a, b, g, out + w);
+            if (neu <= old) {
+                w += neu;
+                r = floor = b;
+                continue;
+            }
+            for (k = a; k < r; k++) {           /* put them back */
+                memcpy(out + w, page + ln[k].at, ln[k].len);
+                w += ln[k].len;
+                out[w++] = '\n';
+            }
+        }
+        memcpy(out + w, s, ln[r].len);
+        w += ln[r].len;
+        out[w++] = '\n';
+        r++;
+    }
+    /* the page's last line had no newline of its own */
+    if (n > 0 && page[n - 1] != '\n' && w > 0)
+        w--;
+    if (w > n) {
+        free(out);
+        free(ln);
+        return n;
+    }
+    memcpy(page, out, w);
+    free(out);
+    free(ln);
+    return w;
+}
+
+/* Pass 1b: two-column regions, page by page, before the hyphen pass
+ * (which moves a continuation up a line and must find the line that really
+ * follows). */
+static size_t text_columns(char *t, size_t n)
+{
+    size_t r = 0, w = 0;
+    while (r <= n) {
+        size_t e = r, m;
+        while (e < n && t[e] != '\f')
+            e++;
+        m = columns_page(t + r, e - r);
+        if (w != r)
+            memmove(t + w, t + r, m);
+        w += m;
+        if (e >= n)
+            break;
+        t[w++] = '\f';
+        r = e + 1;
+    }
+    return w;
+}
+
 size_t rpt_pdf_text_tidy(char *text, size_t len)
 {
     word_set ws;
     size_t r = 0, w = 0, n;
 
     n = text_clean(text, len);
+    n = text_columns(text, n);
     set_build(&ws, text, n);
     /* Pass 2: broken words. The continuation is moved up to the first line
      * ("appren-\nticeship is" -> "apprenticeship\nis"), joined or kept

@@ -34,6 +34,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do gzip -c "$work/deep" >"$work/deep.gz"; mv "$wo
 cp "$work/deep" "$in/too-deep.txt.gz"
 fixtures=${top_srcdir:-.}/tests/fixtures/pdf
 cp "$fixtures/encrypted.pdf" "$fixtures/truncated.pdf" "$fixtures/scanned.pdf" "$in/"
+cp "$fixtures/two-column.pdf" "$in/"
 # a word far longer than Xapian's 245-byte term limit, and a long accented one
 {
     printf 'Inspection of Longword Training Ltd\n\n'
@@ -105,6 +106,16 @@ contains "the saved HTML page is read as a report" "$work/formats" '"provider":"
 # the long words were cut to a term Xapian takes, not the file dropped
 insearch search --db "$db" --json '"apprentices wrote" logs' >"$work/lw" 2>&1
 contains "a passage with a 1,000-letter word is indexed" "$work/lw" '"total":1,'
+# a PDF passage is cited with its page: provider, URN, date, section, page
+insearch search --db "$db" --csv '"clear feedback on written work"' >"$work/cite.csv" 2>&1
+contains "a PDF passage's CSV row cites provider, URN, dates, grade, section and page" "$work/cite.csv" \
+    '"1","Wendlebury Skills Limited","2786431","independent-learning-provider","full","2024-06-03","2024-06-06","good","What does the provider do well and what does it need to do better?","2",'
+# a two-column page is read a column at a time: its sentences are whole
+for q in '"do not receive useful careers advice"' '"set a clear vision for the curriculum"' \
+         '"functional skills teaching is not planned"'; do
+    insearch search --db "$db" --limit 1 "$q" >"$work/s" 2>&1
+    lacks "two columns: $q is found" "$work/s" "no passages match"
+done
 # an index kept inside the folder it indexes does not index itself
 insearch index --db "$in/db" "$in" >/dev/null 2>"$work/self.err"
 insearch index --db "$in/db" "$in" >/dev/null 2>>"$work/self.err"

@@ -134,7 +134,7 @@ static void ct_page_edges(content *c, int page, int pages)
     ct_line(c, 8, 280, 40, show);
 }
 
-enum pdf_kind { PDF_REPORT, PDF_ENCRYPTED, PDF_NO_TEXT };
+enum pdf_kind { PDF_REPORT, PDF_ENCRYPTED, PDF_NO_TEXT, PDF_TWO_COLUMN };
 
 /* Catalog 1, page tree 2, font 3, pages from 4 on (page, content). The
  * font encoding maps byte 0x80 to the glyph "fi", as many fonts do, so
@@ -160,6 +160,65 @@ static char *pdf_make(enum pdf_kind kind, size_t *out_len)
         pw_obj(&w, 4, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
                       "/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>");
         pw_stream(&w, 5, img, sizeof img - 1);
+        pw_finish(&w, NULL);
+        *out_len = w.len;
+        return w.buf;
+    }
+    if (kind == PDF_TWO_COLUMN) {
+        /* A summary page set in two columns, as some years' reports were:
+         * a heading across the page, then two columns of prose whose lines
+         * sit at the same heights, so a layout extraction puts a left line
+         * and a right line side by side on one line of text. */
+        static const char *const left[] = {
+            "Leaders and managers have set a clear",
+            "vision for the curriculum. They work",
+            "closely with employers to design",
+            "programmes that meet local needs in",
+            "construction and engineering.",
+            "",
+            "Governors hold leaders to account for",
+            "the quality of education. They receive",
+            "accurate reports about the progress",
+            "that apprentices make.",
+        };
+        static const char *const right[] = {
+            "Learners do not receive useful careers",
+            "advice. Too few learners know what they",
+            "could do when their course ends.",
+            "",
+            "Staff do not check the English and",
+            "mathematics skills of learners well",
+            "enough at the start, so functional",
+            "skills teaching is not planned around",
+            "what each learner needs to learn.",
+        };
+        size_t i;
+        ct_line(&c1, 8, 72, 800,
+                "(Inspection report: Wendlebury Skills Limited, 3 to 6 June 2024) Tj");
+        ct_line(&c1, 12, 72, 760, "(Summary of key findings for learners) Tj");
+        for (i = 0; i < sizeof left / sizeof left[0]; i++) {
+            char show[256];
+            if (!left[i][0])
+                continue;
+            snprintf(show, sizeof show, "(%s) Tj", left[i]);
+            ct_line(&c1, 10, 72, 730 - 14 * (int)i, show);
+        }
+        for (i = 0; i < sizeof right / sizeof right[0]; i++) {
+            char show[256];
+            if (!right[i][0])
+                continue;
+            snprintf(show, sizeof show, "(%s) Tj", right[i]);
+            ct_line(&c1, 10, 310, 730 - 14 * (int)i, show);
+        }
+        ct_line(&c1, 12, 72, 560, "(Full report) Tj");
+        ct_line(&c1, 10, 72, 540, "(The provider has improved since the previous "
+                                   "inspection.) Tj");
+        ct_line(&c1, 8, 280, 40, "(Page 1 of 1) Tj");
+        pw_obj(&w, 2, "<< /Type /Pages /Kids [4 0 R] /Count 1 >>");
+        pw_obj(&w, 3, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        pw_obj(&w, 4, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                      "/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>");
+        pw_stream(&w, 5, c1.buf, c1.len);
         pw_finish(&w, NULL);
         *out_len = w.len;
         return w.buf;
@@ -293,7 +352,7 @@ typedef struct fixture {
     size_t len;
 } fixture;
 
-#define N_FIXTURES 6
+#define N_FIXTURES 7
 
 static void fixtures_make(fixture fx[N_FIXTURES])
 {
@@ -326,6 +385,8 @@ static void fixtures_make(fixture fx[N_FIXTURES])
     fx[5].name = "report.pdf.gz";
     fx[5].data = (char *)gz;
     fx[5].len = gl;
+    fx[6].name = "two-column.pdf";
+    fx[6].data = pdf_make(PDF_TWO_COLUMN, &fx[6].len);
 }
 
 static void fixtures_free(fixture fx[N_FIXTURES])
@@ -576,6 +637,56 @@ static const struct { const char *in, *out; } tidy_cases[] = {
     {"a\xFF" "b\xC3(c\xED\xA0\x80" "d", "a b (c   d"},
     /* a ligature inside a broken word still finds the whole word */
     {"the sta\xEF\xAC\x80-\ning was good; staffing\n", "the staffing\nwas good; staffing\n"},
+    /* two columns side by side (-layout): the left column, then the
+     * right, each keeping its paragraph breaks */
+    {"Heading across\n"
+     "Leaders set a clear vision          Learners do not get useful\n"
+     "for the curriculum and work         careers advice in their first\n"
+     "with employers on it.               weeks at the college.\n"
+     "                                    Staff do not check their\n"
+     "Governors hold leaders to           starting points in English\n"
+     "account for the quality of          and mathematics well enough.\n"
+     "\n"
+     "\n"
+     "Full report\n",
+     "Heading across\n"
+     "Leaders set a clear vision\nfor the curriculum and work\nwith employers on it.\n"
+     "\n"
+     "Governors hold leaders to\naccount for the quality of\n"
+     "\n"
+     "Learners do not get useful\ncareers advice in their first\nweeks at the college.\n"
+     "Staff do not check their\nstarting points in English\nand mathematics well enough.\n"
+     "\n"
+     "\n"
+     "Full report\n"},
+    /* a word broken at the end of a left-column line joins its own
+     * column's next line, not the right column's */
+    {"Most apprentices follow the         Leaders plan the course with\n"
+     "team leader standard and get        employers and check what each\n"
+     "good careers guid-                  apprentice knows at the start of\n"
+     "ance from their coaches.            the course and plan around it.\n",
+     "Most apprentices follow the\nteam leader standard and get\n"
+     "good careers guidance\nfrom their coaches.\n\n"
+     "Leaders plan the course with\nemployers and check what each\n"
+     "apprentice knows at the start of\nthe course and plan around it.\n"},
+    /* a table of labels and values keeps its rows */
+    {"Unique reference number          2786431\n"
+     "Address                          14 Mill Lane\n"
+     "                                 Norwich NR3 1AB\n"
+     "Provider type                    Independent learning provider\n"
+     "Age range of learners            16+\n",
+     "Unique reference number          2786431\n"
+     "Address                          14 Mill Lane\n"
+     "                                 Norwich NR3 1AB\n"
+     "Provider type                    Independent learning provider\n"
+     "Age range of learners            16+\n"},
+    /* three columns of prose-length cells: a table, left alone */
+    {"Quality of teaching and learning     Good progress is made     Since the last visit\n"
+     "Outcomes for learners and trainees   Reasonable progress here   Since the last visit\n"
+     "Leadership and management of all     Significant progress made  Since the last visit\n",
+     "Quality of teaching and learning     Good progress is made     Since the last visit\n"
+     "Outcomes for learners and trainees   Reasonable progress here   Since the last visit\n"
+     "Leadership and management of all     Significant progress made  Since the last visit\n"},
     /* at the very end of the text */
     {"an appren-\nticeship", "an apprenticeship"},
     {"", ""},
@@ -681,6 +792,53 @@ START_TEST(test_extract_report)
         ck_assert_msg(!(text[i] == ' ' && (text[i + 1] == '\n' || text[i + 1] == '\f')),
                       "blank at a line end at %zu", i);
     free(text);
+    free(p);
+}
+END_TEST
+
+/* A page set in two columns comes out a column at a time, and its
+ * passages are whole sentences of one column. */
+START_TEST(test_extract_two_column)
+{
+    char *p = fixture_path("two-column.pdf");
+    char *text = NULL, *err = NULL;
+    size_t len = 0, i;
+    rpt_report *r = NULL;
+    int rc = rpt_pdf_extract(p, NULL, 0, NULL, &text, &len, &err);
+    const char *want[] = {
+        "Leaders and managers have set a clear vision for the curriculum. "
+        "They work closely with employers to design programmes that meet "
+        "local needs in construction and engineering.",
+        "Governors hold leaders to account for the quality of education. "
+        "They receive accurate reports about the progress that apprentices make.",
+        "Learners do not receive useful careers advice. Too few learners know "
+        "what they could do when their course ends.",
+        "Staff do not check the English and mathematics skills of learners "
+        "well enough at the start, so functional skills teaching is not "
+        "planned around what each learner needs to learn.",
+    };
+    ck_assert_msg(rc == RPT_OK, "%s", err ? err : "?");
+    ck_assert_ptr_nonnull(strstr(text, "a clear\nvision for the curriculum"));
+    ck_assert_ptr_nonnull(strstr(text, "careers\nadvice. Too few"));
+    /* the whole left column before the right one, and both before what
+     * follows them on the page */
+    ck_assert(strstr(text, "apprentices make.") < strstr(text, "Learners do not"));
+    ck_assert(strstr(text, "needs to learn.") < strstr(text, "Full report"));
+    free(text);
+
+    rc = rpt_read_file(p, &r, &err);
+    ck_assert_msg(rc == RPT_OK, "%s", err ? err : "?");
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        size_t k;
+        int found = 0;
+        for (k = 0; k < r->n_passages; k++)
+            if (strcmp(r->passages[k].text, want[i]) == 0) {
+                found = 1;
+                ck_assert_uint_eq(r->passages[k].page, 1);
+            }
+        ck_assert_msg(found, "no passage \"%s\"", want[i]);
+    }
+    rpt_report_free(r);
     free(p);
 }
 END_TEST
@@ -1146,6 +1304,7 @@ static Suite *pdf_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_fixtures_current);
     tcase_add_test(tc, test_extract_report);
+    tcase_add_test(tc, test_extract_two_column);
     tcase_add_test(tc, test_extract_from_memory);
     tcase_add_test(tc, test_extract_dash_name);
     tcase_add_test(tc, test_extract_encrypted);

@@ -17,6 +17,7 @@
 
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
+#include "cli/csv.h"
 #include "util/buf.h"
 #include "web/web.h"
 
@@ -79,6 +80,67 @@ static int has(const char *needle)
 {
     return strstr(buf_cstr(&out), needle) != NULL;
 }
+
+/* The CSV writer on results made by hand: quoting, a field a spreadsheet
+ * would run as a formula, an unknown page, themes joined by ';'. */
+START_TEST(test_csv_writer)
+{
+    srch_report r;
+    srch_hit h[2];
+    srch_hit_theme th[2] = {{(char *)"prevent", 0.9}, {(char *)"safeguarding", 0.5}};
+    srch_results res;
+    buf b = BUF_INIT;
+    memset(&r, 0, sizeof r);
+    memset(h, 0, sizeof h);
+    memset(&res, 0, sizeof res);
+    r.id = (char *)"000000000042";
+    r.source = (char *)"/data/a \"b\".pdf";
+    r.title = (char *)"Inspection of Quayside Training";
+    r.provider = (char *)"Quayside Training, Ltd";
+    r.urn = (char *)"123456";
+    r.type = (char *)"independent-learning-provider";
+    r.kind = (char *)"full";
+    r.date_start = (char *)"2024-06-03";
+    r.date_end = (char *)"2024-06-06";
+    r.grade = (char *)"good";
+    h[0].rank = 1;
+    h[0].score = 3.25;
+    h[0].passage = (char *)"Staff said \"it works\",\nand it does.";
+    h[0].section = (char *)"Safeguarding";
+    h[0].page = 7;
+    h[0].report = &r;
+    h[0].themes = th;
+    h[0].n_themes = 2;
+    h[0].polarity = "strength";
+    h[1] = h[0];
+    h[1].rank = 2;
+    h[1].passage = (char *)"=HYPERLINK(\"http://x\") is not run";
+    h[1].section = (char *)"-";
+    h[1].page = 0;
+    h[1].n_themes = 0;
+    h[1].polarity = "neutral";
+    r.provider = (char *)"";   /* no provider line: named by its title */
+    res.hits = h;
+    res.n_hits = 2;
+    cli_csv_search(&b, &res);
+    ck_assert(!buf_error(&b));
+    ck_assert_str_eq(buf_cstr(&b),
+        "\"rank\",\"provider\",\"urn\",\"type\",\"kind\",\"inspection_start\","
+        "\"inspection_end\",\"grade\",\"section\",\"page\",\"polarity\",\"themes\","
+        "\"score\",\"passage\",\"report_id\",\"source\"\r\n"
+        "\"1\",\"Inspection of Quayside Training\",\"123456\","
+        "\"independent-learning-provider\",\"full\",\"2024-06-03\",\"2024-06-06\","
+        "\"good\",\"Safeguarding\",\"7\",\"strength\",\"prevent;safeguarding\","
+        "\"3.2500\",\"Staff said \"\"it works\"\",\nand it does.\","
+        "\"000000000042\",\"/data/a \"\"b\"\".pdf\"\r\n"
+        "\"2\",\"Inspection of Quayside Training\",\"123456\","
+        "\"independent-learning-provider\",\"full\",\"2024-06-03\",\"2024-06-06\","
+        "\"good\",\"'-\",\"\",\"neutral\",\"\",\"3.2500\","
+        "\"'=HYPERLINK(\"\"http://x\"\") is not run\",\"000000000042\","
+        "\"/data/a \"\"b\"\".pdf\"\r\n");
+    buf_free(&b);
+}
+END_TEST
 
 START_TEST(test_filters_become_the_query)
 {
@@ -371,6 +433,7 @@ static Suite *web_suite(void)
     TCase *tc = tcase_create("api");
     tcase_add_unchecked_fixture(tc, setup_once, teardown_once);
     tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_csv_writer);
     tcase_add_test(tc, test_filters_become_the_query);
     tcase_add_test(tc, test_bad_parameters);
     tcase_add_test(tc, test_query_errors_point_into_q);

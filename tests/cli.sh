@@ -76,6 +76,24 @@ for key in '"rank":1' '"score":' '"passage":' '"snippet":' '"section":' '"provid
     contains "search JSON has $key" "$work/br.json" "$key"
 done
 
+# --- CSV: the same passages as JSON, in the same order, one row each ---
+insearch search --db "$db" --csv --limit 25 'safeguarding' >"$work/s.csv" 2>"$work/s.csv.err"
+insearch search --db "$db" --json --limit 25 'safeguarding' >"$work/s.json"
+head -n 1 "$work/s.csv" | tr -d '\r' >"$work/csv.head"
+printf '%s\n' '"rank","provider","urn","type","kind","inspection_start","inspection_end","grade","section","page","polarity","themes","score","passage","report_id","source"' >"$work/csv.want"
+if cmp -s "$work/csv.head" "$work/csv.want"; then ok; else no "CSV header"; cat "$work/csv.head"; fi
+rows=$(grep -c "$(printf '\r')\$" "$work/s.csv")
+[ "$rows" -eq 26 ] && ok || no "CSV: a header and 25 rows ended by CRLF (got $rows)"
+csv_ids=$(tail -n +2 "$work/s.csv" | sed 's/.*","\([0-9a-f]\{12\}\)","[^"]*"\r$/\1/' | tr '\n' ' ')
+json_ids=$(grep -o '"report":{"id":"[0-9a-f]*"' "$work/s.json" | sed 's/.*"\([0-9a-f]*\)"$/\1/' | tr '\n' ' ')
+if [ -n "$csv_ids" ] && [ "$csv_ids" = "$json_ids" ]; then ok; else no "CSV rows are the JSON results in order"; echo "csv:  $csv_ids"; echo "json: $json_ids"; fi
+contains "CSV rows carry provider, URN, dates, grade, section" "$work/s.csv" '"Kestrel Training Partnership Ltd","2539871","independent-learning-provider","full","2021-11-23","2021-11-26","inadequate","What does the provider do well and what does it need to do better?","",'
+insearch search --db "$db" --csv --json safeguarding >/dev/null 2>"$work/cj.err"
+[ $? -eq 2 ] && ok || no "--csv with --json is a usage error"
+contains "and says so" "$work/cj.err" "--csv gives passages only"
+insearch reports --db "$db" --csv >/dev/null 2>"$work/rc.err"
+[ $? -eq 2 ] && ok || no "--csv on reports is a usage error"
+
 # --- errors ---
 insearch search --db "$db" 'safeguarding AND (training' >"$work/e.out" 2>"$work/e.err"
 [ $? -eq 1 ] && ok || no "a malformed query exits 1"

@@ -113,6 +113,20 @@ same "similar --improved" "/api/similar?provider=ashby&improved=1" similar --db 
 same "history" "/api/history?provider=northbrook" history --db "$db" --json northbrook
 same "stats" "/api/stats" stats --db "$db" --json
 
+# --- CSV download: the CLI's --csv after a byte-order mark ---
+curl -s -D "$work/csv.hdr" -o "$work/api.csv" "${url%/}/api/search.csv?q=Prevent&grade=good&limit=7"
+insearch search --db "$db" --csv --limit 7 '(Prevent) grade:"good"' >"$work/cli.csv"
+{ printf '\357\273\277'; cat "$work/cli.csv"; } >"$work/cli-bom.csv"
+if cmp -s "$work/api.csv" "$work/cli-bom.csv"; then ok; else no "search.csv is BOM + the CLI's --csv"; head -c 300 "$work/api.csv"; echo; fi
+contains "search.csv is text/csv" "$work/csv.hdr" "Content-Type: text/csv; charset=utf-8"
+contains "search.csv is a download" "$work/csv.hdr" 'Content-Disposition: attachment; filename="insearch-results.csv"'
+contains "search.csv has the CSP too" "$work/csv.hdr" "Content-Security-Policy: default-src 'self'"
+status "search.csv takes 1,000 rows" 200 "/api/search.csv?q=the&limit=1000"
+status "but not more" 400 "/api/search.csv?q=the&limit=1001"
+status "search.csv with facets is a 400" 400 "/api/search.csv?q=the&facets=1"
+contains "and a JSON error" "$work/st.body" '"kind":"bad_request"'
+status "a malformed query in search.csv is a 400" 400 "/api/search.csv?q=%22open"
+
 # --- type-ahead ---
 get "/api/suggest?prefix=North" "$work/sg.json" >/dev/null
 contains "suggest: a provider by the start of its name" "$work/sg.json" '"providers":[{"provider":"Northbrook Skills Limited","urn":"58241","reports":'

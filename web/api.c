@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/csv.h"
 #include "cli/json.h"
 #include "searcher/qparse.h"
 #include "themes/themes.h"
@@ -279,11 +280,14 @@ static char *build_query(const params *p, size_t *shift, size_t *q_len,
 
 /* ------------------------------------------------------------ routes */
 
-static int api_search(srch_db *db, const params *p, buf *out)
+/* /api/search, and /api/search.csv (csv set): the same search, written
+ * as CSV for a spreadsheet, up to 1,000 rows. */
+static int api_search(srch_db *db, const params *p, int csv, buf *out)
 {
     int status = 0;
     unsigned limit, offset;
-    if (number(p, "limit", 1, 100, 10, &limit, out, &status) < 0 ||
+    if (number(p, "limit", 1, csv ? 1000 : 100, csv ? 100 : 10, &limit, out,
+               &status) < 0 ||
         number(p, "offset", 0, 100000, 0, &offset, out, &status) < 0)
         return status;
     int by_report = flag(p, "by_report"), facets = flag(p, "facets"),
@@ -291,6 +295,10 @@ static int api_search(srch_db *db, const params *p, buf *out)
     if (by_report < 0 || facets < 0 || explain < 0)
         return answer_error(out, 400, "bad_request", 0,
                             "by_report, facets and explain take 1 or 0");
+    if (csv && (facets || explain))
+        return answer_error(out, 400, "bad_request", 0,
+                            "search.csv gives passages only: no facets or "
+                            "explain");
     srch_sort sort = SRCH_SORT_RELEVANCE;
     const char *s = param(p, "sort");
     if (s && *s) {
@@ -321,8 +329,16 @@ static int api_search(srch_db *db, const params *p, buf *out)
     if (srch_search(db, &opt, &res, &err) != SRCH_OK)
         status = answer_srch_error(out, &err, shift, q_len);
     else {
-        cli_search_shape shape = {offset, limit, by_report, explain, facets};
-        cli_json_search(out, query, res, &shape);
+        if (csv) {
+            /* The byte-order mark is how Excel, opening the download,
+             * knows the file is UTF-8 (the CLI's --csv has none). */
+            buf_puts(out, "\xEF\xBB\xBF");
+            cli_csv_search(out, res);
+        } else {
+            cli_search_shape shape = {offset, limit, by_report, explain,
+                                      facets};
+            cli_json_search(out, query, res, &shape);
+        }
         status = 200;
     }
     srch_results_free(res);
@@ -546,7 +562,7 @@ int web_api_answer(srch_db *db, const srch_error *open_err,
         return answer_error(out, 404, "not_found", 0, "no such page");
     const char *route = path + 5;
     static const char *const known[] = {
-        "search", "reports", "themes", "weaknesses", "strengths",
+        "search", "search.csv", "reports", "themes", "weaknesses", "strengths",
         "distinctive", "similar", "history", "stats", "suggest"};
     int found = strncmp(route, "report/", 7) == 0;
     for (size_t i = 0; i < sizeof known / sizeof *known && !found; i++)
@@ -561,7 +577,9 @@ int web_api_answer(srch_db *db, const srch_error *open_err,
     if (!strncmp(route, "report/", 7))
         status = api_report(db, route + 7, out);
     else if (!strcmp(route, "search"))
-        status = api_search(db, &p, out);
+        status = api_search(db, &p, 0, out);
+    else if (!strcmp(route, "search.csv"))
+        status = api_search(db, &p, 1, out);
     else if (!strcmp(route, "reports"))
         status = api_reports(db, &p, out);
     else if (!strcmp(route, "weaknesses"))

@@ -153,6 +153,9 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, request *rq,
         return MHD_NO;
     }
     add_common_headers(r, type, cache);
+    if (strncmp(type, "text/csv", 8) == 0)
+        MHD_add_response_header(r, "Content-Disposition",
+                                "attachment; filename=\"insearch-results.csv\"");
     if (status == 405)
         MHD_add_response_header(r, "Allow", "GET, HEAD");
     rq->status = status;
@@ -267,13 +270,17 @@ static enum MHD_Result serve_api(web_server *srv, struct MHD_Connection *conn,
         buf_reset(&b);
         status = web_api_answer(db, &oerr, srv->db_path, url, pl.v, pl.n, &b);
     }
-    buf_putc(&b, '\n');
+    int csv = status == 200 && strcmp(url, "/api/search.csv") == 0;
+    if (!csv)
+        buf_putc(&b, '\n');
     size_t len;
     char *data = buf_detach(&b, &len);
     if (!data)
         return MHD_NO;
     return send_body(conn, rq, (unsigned)status,
-                     "application/json; charset=utf-8", data, len, 1, 0);
+                     csv ? "text/csv; charset=utf-8; header=present"
+                         : "application/json; charset=utf-8",
+                     data, len, 1, 0);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,

@@ -25,7 +25,7 @@ const api = async (path) => {
 const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
 
 const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
 context.setDefaultTimeout(STEP_TIMEOUT);
 
 // Everything the page does is watched: a request to another host, a JS
@@ -114,6 +114,25 @@ await step('a grade facet filters the results and goes into the URL', async () =
   assert(grades.length > 0 && grades.every((g) => g === 'requires-improvement'), `grades shown: ${grades.join(', ')}`);
   assert(await page.locator('#f-grade').inputValue() === 'requires-improvement', 'the grade select shows the filter');
   assert(param('q') === 'off-the-job training', 'the query is kept');
+});
+
+await step('Download CSV gives the filtered results as a spreadsheet', async () => {
+  const link = page.locator('#csv-link');
+  const href = await link.getAttribute('href');
+  const u = new URL(href, origin);
+  assert(u.pathname === '/api/search.csv', `the link goes to search.csv (${href})`);
+  assert(u.searchParams.get('q') === 'off-the-job training' && u.searchParams.get('grade') === 'requires-improvement',
+    `the link carries the query and the filter (${href})`);
+  const downloading = page.waitForEvent('download');
+  await link.click();
+  const dl = await downloading;
+  assert(dl.suggestedFilename() === 'insearch-results.csv', `file name ${dl.suggestedFilename()}`);
+  const path = await dl.path();
+  const text = (await import('node:fs')).readFileSync(path, 'utf8');
+  assert(text.startsWith('\uFEFF"rank","provider","urn"'), `a UTF-8 CSV with its header: ${text.slice(0, 40)}`);
+  const rows = text.split('\r\n').filter((l) => l.length > 0).length - 1; /* less the header */
+  assert(rows === Math.min(riTotal, 1000), `${rows} rows for ${riTotal} results`);
+  assert(text.includes('"requires-improvement"'), 'the rows have the grade filtered on');
 });
 
 await step('a result opens its report with the passage highlighted; Back returns', async () => {

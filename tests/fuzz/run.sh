@@ -55,7 +55,7 @@ in_tree() { (cd "$top" && for f in $1; do echo "$f"; done); }
 lib_core="util/buf.c $(in_tree 'stemmer/*.c')"
 lib_corpus=$(in_tree 'corpus/*.c')
 lib_engine="indexer/indexer.c $(in_tree 'searcher/*.c') themes/themes.c
-    themes/default-themes.c cli/json.c web/api.c"
+    themes/default-themes.c cli/json.c cli/csv.c web/api.c"
 sources_of() {
     case $1 in
     analyse) echo "$lib_core" ;;

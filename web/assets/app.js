@@ -335,7 +335,13 @@
       el('h1', { id: 'result-count', class: 'count', 'data-total': total },
         total === 0 ? `No ${unit[1]} match` : `${plural(total, unit[0], unit[1])} match`),
       data.total_lower !== data.total_upper && total > 0
-        ? el('span', { class: 'estimate' }, `(estimated: between ${num(data.total_lower)} and ${num(data.total_upper)})`) : null);
+        ? el('span', { class: 'estimate' }, `(estimated: between ${num(data.total_lower)} and ${num(data.total_upper)})`) : null,
+      // The same search as a spreadsheet: up to 1,000 rows from this page
+      // on, each with what a citation needs (provider, URN, dates, page).
+      total > 0
+        ? el('a', { class: 'csv', id: 'csv-link', download: 'insearch-results.csv',
+          href: `/api/search.csv?${apiParams(s, { limit: 1000, offset: extra.offset, by_report: extra.by_report, sort: extra.sort })}` },
+        'Download CSV') : null);
     const parts = [head];
     if (data.did_you_mean) {
       parts.push(el('p', { class: 'did-you-mean' }, 'Did you mean ',
