@@ -22,7 +22,7 @@ log=$scratch/log
 TMPDIR=$scratch
 export TMPDIR
 status=0
-for t in analyse parse reader qparse web; do
+for t in analyse parse reader html qparse web; do
     bin=$dir/replay_$t
     if [ ! -x "$bin" ]; then
         echo "FAIL $t: no $bin"

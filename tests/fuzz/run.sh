@@ -4,7 +4,7 @@
 #   tests/fuzz/run.sh [--seconds N] [--build DIR] [--work DIR] [--build-only]
 #                     TARGET...
 #
-# TARGET is analyse, parse, reader, qparse or web (or "all"). Each target is
+# TARGET is analyse, parse, reader, html, qparse or web (or "all"). Each target is
 # built from the project's sources (not from the gcc-built libraries: the
 # fuzzer needs every object instrumented) into the build folder, then run for
 # N seconds (default 60). The seed corpus tests/fuzz/corpus/TARGET is read
@@ -31,12 +31,12 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --build-only) build_only=1; shift ;;
-    all) targets="$targets analyse parse reader qparse web"; shift ;;
-    analyse|parse|reader|qparse|web) targets="$targets $1"; shift ;;
+    all) targets="$targets analyse parse reader html qparse web"; shift ;;
+    analyse|parse|reader|html|qparse|web) targets="$targets $1"; shift ;;
     *) echo "run.sh: unknown argument or target: $1" >&2; exit 2 ;;
     esac
 done
-[ -n "$targets" ] || targets="analyse parse reader qparse web"
+[ -n "$targets" ] || targets="analyse parse reader html qparse web"
 case $seconds in ''|*[!0-9]*) echo "run.sh: --seconds wants a number" >&2; exit 2 ;; esac
 
 pick() { for c in "$@"; do command -v "$c" >/dev/null 2>&1 && { echo "$c"; return; }; done; echo "$1"; }
@@ -59,7 +59,7 @@ lib_engine="indexer/indexer.c $(in_tree 'searcher/*.c') themes/themes.c
 sources_of() {
     case $1 in
     analyse) echo "$lib_core" ;;
-    parse|reader) echo "$lib_core $lib_corpus" ;;
+    parse|reader|html) echo "$lib_core $lib_corpus" ;;
     qparse) echo "util/buf.c searcher/qparse.c" ;;
     web) echo "$lib_core $lib_corpus $lib_engine" ;;
     esac
@@ -70,6 +70,7 @@ max_len_of() {
     analyse) echo 16384 ;;
     parse) echo 65536 ;;
     reader) echo 65536 ;;
+    html) echo 65536 ;;
     qparse) echo 9000 ;;     # a little over QP_MAX_QUERY_BYTES
     web) echo 4096 ;;        # over WEB_MAX_QUERY: the API's own limit
     esac
