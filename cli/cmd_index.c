@@ -14,13 +14,14 @@
 
 const char cli_help_index[] =
     "usage: insearch index [--db DIR] [--themes FILE] [--prune] [--quiet]\n"
-    "                      [--wait]\n"
+    "                      [--wait] [--jobs N] [--shard-of K/N]\n"
     "                      [--json] PATH...\n"
     "\n"
-    "Index report files (.txt, .md, any of them gzip-compressed) and\n"
-    "folders, recursively (hidden files and folders are skipped; in folders\n"
-    "only .txt, .text, .md, .markdown, .gz and extension-less files are\n"
-    "read; a file named on the command line is always read).\n"
+    "Index report files (text, markdown, PDF, HTML, any of them\n"
+    "gzip-compressed; recognised by content) and folders, recursively\n"
+    "(hidden files and folders are skipped; in folders only .txt, .text,\n"
+    ".md, .markdown, .pdf, .html, .htm, .xhtml, .gz and extension-less\n"
+    "files are read; a file named on the command line is always read).\n"
     "\n"
     "Files unchanged since the last run (same size and modification time)\n"
     "are skipped; a changed file's passages are replaced. --prune drops\n"
@@ -42,6 +43,13 @@ const char cli_help_index[] =
     "  --wait     when another insearch index is writing the index, wait\n"
     "             for it to finish (without: say which process it is and\n"
     "             stop)\n"
+    "  --jobs N   threads reading and writing (default: one per core, at\n"
+    "             most 4); a new index gets N shards (at most 8). Any N\n"
+    "             gives the same index and the same answers.\n"
+    "  --shard-of K/N  index only part K of N of the files (by report id),\n"
+    "             e.g. one part per machine, each given the same folders;\n"
+    "             search the parts together with a stub file or --remote\n"
+    "             (doc/SHARDS.md). The index remembers its part.\n"
     "  --json     print the summary as JSON on stdout\n";
 
 static volatile sig_atomic_t interrupted;
@@ -126,9 +134,12 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"wait", no_argument, NULL, 'w'},
                                          {"json", no_argument, NULL, 'j'},
+                                         {"jobs", required_argument, NULL, 'J'},
+                                         {"shard-of", required_argument, NULL, 'S'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int prune = 0, quiet = 0, wait = 0, c;
+    unsigned jobs = 0, part_k = 0, part_n = 0;
     const char *themes_path = getenv("INSEARCH_THEMES");
     if (themes_path && !*themes_path)
         themes_path = NULL;
@@ -145,6 +156,23 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'w': wait = 1; break;
         case 'j': ctx->json = 1; break;
+        case 'J': {
+            char *end = NULL;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (!*optarg || *end || v < 1 || v > 64)
+                return cli_usage_error("index", "--jobs takes a number from 1 "
+                                       "to 64, not '%s'", optarg);
+            jobs = (unsigned)v;
+            break;
+        }
+        case 'S': {
+            char tail;
+            if (sscanf(optarg, "%u/%u%c", &part_k, &part_n, &tail) != 2 ||
+                part_n < 1 || part_n > 1000 || part_k < 1 || part_k > part_n)
+                return cli_usage_error("index", "--shard-of takes K/N with 1 <= "
+                                       "K <= N <= 1000, not '%s'", optarg);
+            break;
+        }
         case 'h': fputs(cli_help_index, stdout); return 0;
         default:
             return cli_usage_error("index", "unknown option '%s'",
@@ -171,6 +199,9 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
     char *err = NULL;
     idx_options iopt = IDX_OPTIONS_INIT;
     iopt.wait_for_lock = wait;
+    iopt.jobs = jobs;
+    iopt.part_k = part_k;
+    iopt.part_n = part_n;
     thm_set *themes = NULL;
     if (themes_path) {
         /* Parsed here too, so that a bad file is reported before anything
@@ -244,6 +275,7 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
         printf("{\"files\":%llu,\"indexed\":%llu,\"unchanged\":%llu,"
                "\"failed\":%llu,\"pruned\":%llu,\"reports\":%llu,"
                "\"others\":%llu,\"passages\":%llu,\"bytes\":%llu,"
+               "\"elsewhere\":%llu,"
                "\"seconds\":%.3f,\"mb_per_s\":%.2f,\"interrupted\":%s,"
                "\"errors\":[%s]}\n",
                (unsigned long long)(st.files_seen),
@@ -254,7 +286,8 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
                (unsigned long long)st.reports,
                (unsigned long long)(st.files_indexed - st.reports),
                (unsigned long long)st.passages,
-               (unsigned long long)st.bytes, secs,
+               (unsigned long long)st.bytes,
+               (unsigned long long)st.files_elsewhere, secs,
                secs > 0 ? mb / secs : 0.0, stopped ? "true" : "false",
                buf_cstr(&ui.errors_json));
     } else if (!quiet) {
@@ -271,6 +304,10 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
                 (unsigned long long)st.files_unchanged,
                 (unsigned long long)st.files_pruned,
                 (unsigned long long)st.files_failed);
+        if (st.files_elsewhere)
+            fprintf(stderr, "%llu files belong to the other parts "
+                    "(--shard-of)\n",
+                    (unsigned long long)st.files_elsewhere);
     }
     free(err);
     buf_free(&ui.errors_json);

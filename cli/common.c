@@ -22,7 +22,7 @@ int cli_open_db(cli_ctx *ctx, const char *cmd, srch_db **db)
     srch_error err;
     memset(&err, 0, sizeof err);
     if (srch_open(cli_db_path(ctx), db, &err) != SRCH_OK)
-        return cli_error(cmd, "%s", err.message);
+        return cli_search_error(ctx, cmd, &err, NULL);
     return 0;
 }
 

@@ -136,7 +136,10 @@ void cli_json_hit(buf *b, const srch_hit *h, int with_snippet)
     }
     buf_putc(b, ']');
     if (with_snippet) {
-        buf_printf(b, ",\"more_in_report\":%u,\"report\":", h->collapsed);
+        if (h->collapsed_unknown)
+            buf_puts(b, ",\"more_in_report\":null,\"report\":");
+        else
+            buf_printf(b, ",\"more_in_report\":%u,\"report\":", h->collapsed);
         cli_json_report(b, h->report, 0);
     }
     buf_putc(b, '}');

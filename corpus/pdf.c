@@ -565,20 +565,22 @@ static size_t columns_page(char *page, size_t n)
         if (both >= COL_MIN_BOTH && lw >= COL_MIN_WORDS * both &&
             rw >= COL_MIN_WORDS * both) {
             size_t old = ln[b - 1].at + ln[b - 1].len + 1 - ln[a].at, neu;
-            /* lines a..r-1 were already copied: take them back */
-            for (k = a; k < r; k++)
-                w -= ln[k].len + 1;
-            neu = columns_write(page, ln, a, b, g, out + w);
+            /* Written aside first: a row can give two lines (one per
+             * column), so the columns can come out longer than the region
+             * they replace, and are then not used. */
+            char *cols = malloc(2 * old + 16);
+            neu = cols ? columns_write(page, ln, a, b, g, cols) : old + 1;
             if (neu <= old) {
+                /* lines a..r-1 were already copied: replace them */
+                for (k = a; k < r; k++)
+                    w -= ln[k].len + 1;
+                memcpy(out + w, cols, neu);
                 w += neu;
                 r = floor = b;
+                free(cols);
                 continue;
             }
-            for (k = a; k < r; k++) {           /* put them back */
-                memcpy(out + w, page + ln[k].at, ln[k].len);
-                w += ln[k].len;
-                out[w++] = '\n';
-            }
+            free(cols);
         }
         memcpy(out + w, s, ln[r].len);
         w += ln[r].len;

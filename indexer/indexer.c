@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@
  * database from one thread, and with one document per passage the
  * writing is most of the work, so shards are how indexing uses more than
  * one core. A file always goes to the same shard (by its report id). */
-#define MAX_SHARDS 8
+#define MAX_SHARDS IDX_MAX_SHARDS
 #define DEFAULT_MAX_SHARDS 4
 #define QUEUE_CAP 16
 
@@ -149,16 +150,26 @@ typedef struct shard {
     uint64_t pending_bytes, pending_passages;
     job *queue[QUEUE_CAP];
     size_t q_head, q_len;
-    pthread_t thread;
-    int thread_started;
     /* A write failed: this shard's uncommitted changes may hold half a
      * file, so they are never committed (closing discards them). */
     int failed;
 } shard;
 
+/* A thread writing shards t, t + n_threads, t + 2 * n_threads, ... */
+typedef struct worker {
+    struct idx_indexer *ix;
+    size_t t;
+    pthread_t thread;
+    int started;
+} worker;
+
 struct idx_indexer {
     shard shards[MAX_SHARDS];
     size_t n_shards;
+    worker workers[MAX_SHARDS];
+    size_t n_threads;
+    unsigned jobs;         /* idx_options.jobs */
+    unsigned part_k, part_n; /* idx_options.part_*, or the index's own */
     char *dbpath;
     idx_callbacks cb;
     idx_stats stats;
@@ -300,8 +311,10 @@ static int mkdir_parents(const char *path)
 
 static void *shard_worker(void *arg);
 
-static int shard_count_wanted(void)
+static int shard_count_wanted(unsigned jobs)
 {
+    if (jobs)
+        return (int)(jobs > MAX_SHARDS ? MAX_SHARDS : jobs);
     const char *env = getenv("INSEARCH_SHARDS");
     long n = env && *env ? strtol(env, NULL, 10)
                          : sysconf(_SC_NPROCESSORS_ONLN);
@@ -386,7 +399,7 @@ static int layout_shards(idx_indexer *ix, char **err)
         ix->n_shards = n;
         return 0;
     }
-    size_t n = (size_t)shard_count_wanted();
+    size_t n = (size_t)shard_count_wanted(ix->jobs);
     for (size_t i = 0; i < n; i++) {
         ix->shards[i].path = str_printf("%s/shard-%zu", db, i);
         if (!ix->shards[i].path)
@@ -507,6 +520,58 @@ static int writer_lock(const char *dbpath, int wait, int *fd_out, char **err)
 static int shard_open_inner(idx_indexer *ix, shard *sh, char **err);
 static int shard_commit(shard *sh, char **err);
 
+/* The part of the files a shard holds ("K/N", or "" for all) agrees with
+ * the run's: a new shard records the run's; on an existing one, a run
+ * that names none takes the index's, and one that names another is an
+ * error (the index would hold files of two parts). */
+static int part_settle(idx_indexer *ix, shard *sh, char **err)
+{
+    char *have = NULL, want[32] = "";
+    size_t hl = 0;
+    if (ix->part_n)
+        snprintf(want, sizeof want, "%u/%u", ix->part_k, ix->part_n);
+    if (xc_db_get_metadata(sh->db, TERM_META_PART, &have, &hl) != XC_OK) {
+        if (err)
+            *err = xc_message(sh->path);
+        return IDX_ERR;
+    }
+    int rc = IDX_OK;
+    unsigned k = 0, n = 0;
+    char tail;
+    if (ix->creating || (hl == 0 && !sh->known_n)) {
+        if (ix->part_n &&
+            xc_db_set_metadata(sh->db, TERM_META_PART, want, strlen(want)) != XC_OK) {
+            if (err)
+                *err = xc_message(sh->path);
+            rc = IDX_ERR;
+        }
+    } else if (hl == 0) {
+        if (ix->part_n) {
+            if (err)
+                *err = str_printf("%s: the index holds all the files, not "
+                                  "part %s: index part %s into a new folder",
+                                  ix->dbpath, want, want);
+            rc = IDX_ERR;
+        }
+    } else if (sscanf(have, "%u/%u%c", &k, &n, &tail) != 2 || k < 1 || k > n) {
+        if (err)
+            *err = str_printf("%s: the index names a part it holds that "
+                              "this insearch cannot read ('%s')",
+                              ix->dbpath, have);
+        rc = IDX_ERR;
+    } else if (ix->part_n && (k != ix->part_k || n != ix->part_n)) {
+        if (err)
+            *err = str_printf("%s: the index holds part %u/%u of the "
+                              "files, not %s", ix->dbpath, k, n, want);
+        rc = IDX_ERR;
+    } else {
+        ix->part_k = k;
+        ix->part_n = n;
+    }
+    free(have);
+    return rc;
+}
+
 /* A failure once the shard is open marks it failed, so that closing does
  * not commit what a failed write left behind (a revision pointing at a
  * block that never reached the disk). */
@@ -547,7 +612,8 @@ static int shard_open_inner(idx_indexer *ix, shard *sh, char **err)
     }
     if (fmt_len == 0) {
         if (xc_db_set_metadata(sh->db, TERM_META_FORMAT, IDX_FORMAT_VERSION,
-                               strlen(IDX_FORMAT_VERSION)) != XC_OK) {
+                               strlen(IDX_FORMAT_VERSION)) != XC_OK ||
+            xc_db_set_metadata(sh->db, TERM_META_ORDERED, "1", 1) != XC_OK) {
             free(fmt);
             if (err)
                 *err = xc_message(sh->path);
@@ -586,16 +652,12 @@ static int shard_open_inner(idx_indexer *ix, shard *sh, char **err)
         free(aerr);
         return IDX_ERR;
     }
+    if (part_settle(ix, sh, err) != IDX_OK)
+        return IDX_ERR;
     /* A new index: each shard commits (empty, with its metadata) before
      * the stub names it. */
     if (ix->creating && shard_commit(sh, err) != IDX_OK)
         return IDX_ERR;
-    if (pthread_create(&sh->thread, NULL, shard_worker, sh) != 0) {
-        if (err)
-            *err = str_dup("cannot start an indexing thread");
-        return IDX_ERR;
-    }
-    sh->thread_started = 1;
     return IDX_OK;
 }
 
@@ -656,6 +718,115 @@ static int choose_themes(idx_indexer *ix, const idx_options *opt, char **err)
     return IDX_OK;
 }
 
+/* The index folder, made when it does not exist with its lock file
+ * already inside (made beside it and renamed into place): a reader takes
+ * a folder holding the lock and no stub for an index being created, and
+ * a kill between making the folder and the lock would otherwise leave a
+ * folder that is neither an index nor one being made. */
+/* Remove what a db_folder_make killed before its rename left beside
+ * `path`: "NAME.new-PID" folders whose process has gone and that hold
+ * nothing but the lock file. */
+static void db_folder_litter(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? str_ndup(path, slash == path ? 1 : (size_t)(slash - path))
+                      : str_dup(".");
+    const char *base = slash ? slash + 1 : path;
+    size_t bl = strlen(base);
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        const char *pid_s = e->d_name + bl + 5;
+        char *end = NULL;
+        long pid;
+        if (strncmp(e->d_name, base, bl) != 0 ||
+            strncmp(e->d_name + bl, ".new-", 5) != 0 || !*pid_s)
+            continue;
+        pid = strtol(pid_s, &end, 10);
+        if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        char *t = str_printf("%s/%s", dir, e->d_name);
+        char *l = t ? str_printf("%s/insearch.lock", t) : NULL;
+        if (l) {
+            unlink(l);
+            rmdir(t);   /* only if nothing else was in it */
+        }
+        free(l);
+        free(t);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
+static int db_folder_make(const char *dbpath)
+{
+    struct stat st;
+    if (stat(dbpath, &st) == 0)
+        return 0;
+    char *path = str_dup(dbpath);
+    if (!path)
+        return -1;
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        path[--n] = '\0';
+    char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+        *slash = '\0';
+        int prc = mkdir_parents(path);
+        *slash = '/';
+        if (prc < 0) {
+            free(path);
+            return -1;
+        }
+    }
+    db_folder_litter(path);
+    char *tmp = str_printf("%s.new-%ld", path, (long)getpid());
+    char *lock = tmp ? str_printf("%s/insearch.lock", tmp) : NULL;
+    int rc = -1, fd;
+    if (!lock) {
+        errno = ENOMEM;
+    } else if (mkdir(tmp, 0755) == 0) {
+        if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) >= 0) {
+            close(fd);
+            if (rename(tmp, path) == 0)
+                rc = 0;
+            else if (errno == EEXIST || errno == ENOTEMPTY)
+                rc = 0;  /* another writer made it first: the lock decides */
+        }
+        if (rc != 0 || stat(tmp, &st) == 0) {
+            unlink(lock);
+            rmdir(tmp);
+        }
+    }
+    free(lock);
+    free(tmp);
+    free(path);
+    return rc;
+}
+
+/* One thread per shard, or `jobs` threads sharing the shards. */
+static int workers_start(idx_indexer *ix, char **err)
+{
+    size_t n = ix->n_shards;
+    if (ix->jobs && ix->jobs < n)
+        n = ix->jobs;
+    for (size_t t = 0; t < n; t++) {
+        worker *w = &ix->workers[t];
+        w->ix = ix;
+        w->t = t;
+        ix->n_threads = t + 1;
+        if (pthread_create(&w->thread, NULL, shard_worker, w) != 0) {
+            ix->n_threads = t;
+            if (err)
+                *err = str_dup("cannot start an indexing thread");
+            return IDX_ERR;
+        }
+        w->started = 1;
+    }
+    return IDX_OK;
+}
+
 int idx_open(const char *dbpath, const idx_callbacks *cb, idx_indexer **out,
              char **err)
 {
@@ -666,7 +837,7 @@ int idx_open_with(const char *dbpath, const idx_callbacks *cb,
                   const idx_options *opt, idx_indexer **out, char **err)
 {
     *out = NULL;
-    if (mkdir_parents(dbpath) < 0) {
+    if (db_folder_make(dbpath) < 0) {
         if (err)
             *err = str_printf("%s: cannot create the database folder: %s",
                               dbpath, strerror(errno));
@@ -681,6 +852,11 @@ int idx_open_with(const char *dbpath, const idx_callbacks *cb,
     }
     if (cb)
         ix->cb = *cb;
+    if (opt) {
+        ix->jobs = opt->jobs;
+        ix->part_k = opt->part_k;
+        ix->part_n = opt->part_n;
+    }
     ix->lock_fd = -1;
     pthread_mutex_init(&ix->lock, NULL);
     pthread_cond_init(&ix->work, NULL);
@@ -707,6 +883,8 @@ int idx_open_with(const char *dbpath, const idx_callbacks *cb,
         rc = write_stub(ix, err) == 0 ? IDX_OK : IDX_ERR;
         ix->creating = 0;
     }
+    if (rc == IDX_OK)
+        rc = workers_start(ix, err);
     if (rc != IDX_OK) {
         idx_close(ix, NULL);
         return rc;
@@ -767,9 +945,9 @@ int idx_close(idx_indexer *ix, char **err)
     ix->quit = 1;
     pthread_cond_broadcast(&ix->work);
     pthread_mutex_unlock(&ix->lock);
-    for (size_t i = 0; i < ix->n_shards; i++)
-        if (ix->shards[i].thread_started)
-            pthread_join(ix->shards[i].thread, NULL);
+    for (size_t t = 0; t < MAX_SHARDS; t++)
+        if (ix->workers[t].started)
+            pthread_join(ix->workers[t].thread, NULL);
     int rc = IDX_OK;
     for (size_t i = 0; i < ix->n_shards; i++) {
         shard *sh = &ix->shards[i];
@@ -1027,6 +1205,17 @@ static int add_report_themes(xc_doc *doc, const thm_set *set,
     return rc;
 }
 
+/* A report record's SLOT_DATE_ORDER and SLOT_DATE_ORDER_ASC: its date
+ * and id. */
+static int add_date_order(xc_doc *doc, const rpt_report *r, const char *rid)
+{
+    char v[80];
+    snprintf(v, sizeof v, "%.10s%s", r->date_start, rid);
+    int rc = xc_doc_add_value(doc, SLOT_DATE_ORDER, v, strlen(v));
+    return rc != XC_OK ? rc
+                       : xc_doc_add_value(doc, SLOT_DATE_ORDER_ASC, v, strlen(v));
+}
+
 static int write_report_record(shard *sh, const rpt_report *r,
                                const char *rid, const char *abs_path,
                                const struct stat *st,
@@ -1082,6 +1271,8 @@ static int write_report_record(shard *sh, const rpt_report *r,
         (rc = add_signature(doc, &sh->words)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_STAMP, stamp, strlen(stamp))) !=
             XC_OK ||
+        (rc = xc_doc_add_value(doc, SLOT_ORDER, rid, strlen(rid))) != XC_OK ||
+        (rc = add_date_order(doc, r, rid)) != XC_OK ||
         (rc = xc_db_replace_document(sh->db, qterm, doc, NULL)) != XC_OK)
         goto fail;
     xc_doc_free(doc);
@@ -1171,8 +1362,12 @@ static int write_passages(shard *sh, const rpt_report *r,
          * id and the passage index are values (searcher/records.c). The
          * report record holds no text, so a search inflates only the
          * passages it shows. */
-        char nbuf[24];
+        char nbuf[24], obuf[64], dbuf[80], abuf[80];
         snprintf(nbuf, sizeof nbuf, "%zu", i);
+        snprintf(obuf, sizeof obuf, "%s%08zu", rid, i);
+        snprintf(abuf, sizeof abuf, "%.10s%s", r->date_start, obuf);
+        snprintf(dbuf, sizeof dbuf, "%.10s%s%08zu", r->date_start, rid,
+                 (size_t)99999999 - (i < 99999999 ? i : 99999999));
         buf_reset(&data);
         buf_printf(&data, "%s\n%u\n", s ? s->title : "", p->page);
         buf_puts(&data, p->text);
@@ -1200,6 +1395,9 @@ static int write_passages(shard *sh, const rpt_report *r,
             xc_doc_set_data(doc, data.data, data.len) != XC_OK ||
             add_bool(doc, TERM_DOCTYPE, "passage") != XC_OK ||
             xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
+            xc_doc_add_value(doc, SLOT_ORDER, obuf, strlen(obuf)) != XC_OK ||
+            xc_doc_add_value(doc, SLOT_DATE_ORDER, dbuf, strlen(dbuf)) != XC_OK ||
+            xc_doc_add_value(doc, SLOT_DATE_ORDER_ASC, abuf, strlen(abuf)) != XC_OK ||
             add_bool(doc, TERM_SECTION, s ? s->slug : "") != XC_OK ||
             add_report_filters(doc, r, rid) != XC_OK ||
             add_passage_themes(doc, sh->ix->themes, &res, rt, &scratch) !=
@@ -1349,15 +1547,33 @@ static int index_job(shard *sh, const job *j, char **err)
     return rc;
 }
 
+/* The next of a worker's shards with a queued file, taking them in turn
+ * from after `last`; NULL when none has one. Called with ix->lock. */
+static shard *worker_next(idx_indexer *ix, const worker *w, size_t *last)
+{
+    size_t mine = (ix->n_shards - w->t + ix->n_threads - 1) / ix->n_threads;
+    for (size_t k = 1; k <= mine; k++) {
+        size_t i = (*last + k) % mine;
+        shard *sh = &ix->shards[w->t + i * ix->n_threads];
+        if (sh->q_len > 0) {
+            *last = i;
+            return sh;
+        }
+    }
+    return NULL;
+}
+
 static void *shard_worker(void *arg)
 {
-    shard *sh = arg;
-    idx_indexer *ix = sh->ix;
+    worker *w = arg;
+    idx_indexer *ix = w->ix;
+    size_t last = 0;
+    shard *sh;
     pthread_mutex_lock(&ix->lock);
     for (;;) {
-        while (!ix->quit && sh->q_len == 0)
+        while (!ix->quit && !(sh = worker_next(ix, w, &last)))
             pthread_cond_wait(&ix->work, &ix->lock);
-        if (sh->q_len == 0)
+        if (ix->quit && !(sh = worker_next(ix, w, &last)))
             break; /* quit, and nothing left */
         job *j = sh->queue[sh->q_head];
         sh->q_head = (sh->q_head + 1) % QUEUE_CAP;
@@ -1382,6 +1598,20 @@ static void *shard_worker(void *arg)
     return NULL;
 }
 
+/* Which of n parts a report belongs to (0-based): from other bits of its
+ * id than the shard choice (rid % n_shards), mixed, so that a part's
+ * files still spread over all of its shards. */
+static unsigned part_of(const char *rid, unsigned n)
+{
+    uint64_t x = rid_value(rid);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return (unsigned)(x % n);
+}
+
 /* Hand a regular file to its shard's thread; waits while the queue is
  * full, which is what keeps memory bounded when walking huge folders. */
 static int enqueue_file(idx_indexer *ix, const char *path,
@@ -1400,6 +1630,15 @@ static int enqueue_file(idx_indexer *ix, const char *path,
     }
     idx_report_id(j->abs_path, j->rid);
     j->st = *st;
+    if (ix->part_n && part_of(j->rid, ix->part_n) != ix->part_k - 1) {
+        pthread_mutex_lock(&ix->lock);
+        ix->stats.files_seen++;
+        ix->stats.files_elsewhere++;
+        pthread_mutex_unlock(&ix->lock);
+        free(j->path);
+        free(j);
+        return IDX_OK;
+    }
     shard *sh = &ix->shards[rid_value(j->rid) % ix->n_shards];
     pthread_mutex_lock(&ix->lock);
     ix->stats.files_seen++;

@@ -32,6 +32,7 @@ typedef struct idx_stats {
     uint64_t files_unchanged; /* skipped: same size and mtime */
     uint64_t files_failed;    /* reported through on_error */
     uint64_t files_pruned;
+    uint64_t files_elsewhere; /* left to the other parts (idx_options.part_n) */
     uint64_t reports;         /* indexed files that are inspection reports */
     uint64_t passages;        /* passages written in this run */
     uint64_t bytes;           /* input bytes of the indexed files */
@@ -67,9 +68,23 @@ typedef struct idx_options {
     /* Another indexer holds the index: wait for it (1) or fail at once
      * with IDX_ERR_LOCK naming its process (0). */
     int wait_for_lock;
+    /* Threads that read, parse, analyse and write (0: one per core, at
+     * most 4). A new index gets this many shards, at most IDX_MAX_SHARDS;
+     * an existing one keeps its shards and uses at most one thread per
+     * shard. Any number gives the same index contents and the same
+     * answers: each file goes to the shard its report id picks, and each
+     * shard is written by one thread in the order the files were found. */
+    unsigned jobs;
+    /* Index only part K (1-based) of N of the files (0/0: all): a file
+     * belongs to the part its report id picks, so N machines given the
+     * same folders and K = 1..N index disjoint parts whose union is the
+     * whole, to be searched together (doc/SHARDS.md). An index remembers
+     * its part; another K/N for it is IDX_ERR. */
+    unsigned part_k, part_n;
 } idx_options;
 
-#define IDX_OPTIONS_INIT {NULL, NULL, 0}
+#define IDX_MAX_SHARDS 8
+#define IDX_OPTIONS_INIT {NULL, NULL, 0, 0, 0, 0}
 
 int idx_open_with(const char *dbpath, const idx_callbacks *cb,
                   const idx_options *opt, idx_indexer **out, char **err);

@@ -61,12 +61,35 @@
  * weighs by how rare each is in the index (tf-idf). */
 #define SLOT_SIGNATURE 16
 #define SIGNATURE_TERMS 60
+/* Passage: report id then its index as 8 digits; report record: the
+ * report id. Unique to a document and the same wherever it is stored:
+ * what breaks ties in ranking and sorting (instead of Xapian's document
+ * ids, which change with the number of shards), so that an index built
+ * with any number of shards gives the same answers in the same order.
+ * Indexes made before it lack it: their ties go by document id. */
+#define SLOT_ORDER 17
+/* Passage: its date (SLOT_DATE), report id and 99999999 less its index;
+ * report record: date and report id. One value that sorts newest first
+ * in reading order when read backwards, so that sorting by date costs
+ * one value per match (a key built from two slots cost twice as many
+ * instructions on a filter-only query). */
+#define SLOT_DATE_ORDER 18
+/* The same for oldest first: date, report id, index (as in SLOT_ORDER).
+ * Two slots, because a sort key built from several values (a KeyMaker)
+ * is not available over Xapian's remote backend. */
+#define SLOT_DATE_ORDER_ASC 19
 /* Passage: theme i's strength (sortable_serialise) in slot
  * SLOT_THEME_SCORE + i, set only when positive; ranks by theme. */
 #define SLOT_THEME_SCORE 100
 
 #define TERM_META_FORMAT "insearch:format"
+/* "1" in an index created with SLOT_ORDER and SLOT_DATE_ORDER on every
+ * document (set when a shard is created, never on an older index that a
+ * newer insearch adds to, whose older documents lack them). */
+#define TERM_META_ORDERED "insearch:ordered"
 /* The theme taxonomy's text the index was scored with. */
 #define TERM_META_THEMES "insearch:themes"
+/* "K/N" in an index of part K of N of the files (idx_options.part_*). */
+#define TERM_META_PART "insearch:part"
 
 #endif /* INSEARCH_TERMS_H */

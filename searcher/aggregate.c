@@ -249,7 +249,7 @@ static size_t candidates(srch_db *db, const xc_query *filter, unsigned slot,
         xc_query *parts[2] = {(xc_query *)filter, vw};
         xc_query_combine(XC_OP_AND_MAYBE, parts, 2, 0, &q);
     }
-    if (q && xc_enquire_new(db->db, &enq) == XC_OK &&
+    if (q && srch_enquire_new(db, &enq) == XC_OK &&
         xc_enquire_set_query(enq, q) == XC_OK &&
         xc_enquire_set_bm25(enq, 1.2, 0, 1, 0, 0.5) == XC_OK &&
         xc_enquire_get_mset(enq, 0, TYPICAL_CANDIDATES, 0, &ms) == XC_OK) {
@@ -271,14 +271,20 @@ typedef struct cand_score {
     uint32_t docid;
     double score;
     char rid[13];
+    unsigned index;
 } cand_score;
 
+/* Best first; ties by report and passage, not by document id, which
+ * depends on how the index is sharded. */
 static int cmp_cand(const void *x, const void *y)
 {
     const cand_score *a = x, *b = y;
     if (a->score != b->score)
         return a->score < b->score ? 1 : -1;
-    return (a->docid > b->docid) - (a->docid < b->docid);
+    int c = strcmp(a->rid, b->rid);
+    if (c)
+        return c;
+    return (a->index > b->index) - (a->index < b->index);
 }
 
 static int typical_passages(srch_db *db, const xc_query *filter,
@@ -318,6 +324,7 @@ static int typical_passages(srch_db *db, const xc_query *filter,
             xc_doc_free(doc);
             continue;
         }
+        c->index = index;
         const char *t;
         size_t tl;
         uint32_t wdf;
@@ -524,7 +531,7 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
     p.records = records != NULL;
     uint32_t doccount = 0;
     xc_db_doccount(db->db, &doccount);
-    if (xc_enquire_new(db->db, &enq) != XC_OK ||
+    if (srch_enquire_new(db, &enq) != XC_OK ||
         xc_enquire_set_query(enq, records ? records : base) != XC_OK ||
         xc_enquire_set_boolean_weight(enq) != XC_OK ||
         xc_enquire_set_visitor(enq, slots, 4, visit, &p) != XC_OK ||

@@ -541,6 +541,55 @@ typedef struct cctx {
 
 static xc_query *compile_node(cctx *c, const qp_node *n, int positive);
 
+/* A wildcard: the stems starting with `pfx` in the whole index, as one
+ * synonym. Expanded here, over the index as one term list, and not by
+ * Xapian's OP_WILDCARD, which expands and caps in each shard on its own:
+ * the cap and the weights would then depend on how the index is split.
+ * No stem: a query that matches nothing. Past the cap: a query error. */
+static xc_query *wildcard_query(cctx *c, const char *pfx, const qp_node *n)
+{
+    xc_termiter *it = NULL;
+    xc_query **subs = NULL, *q = NULL;
+    size_t ns = 0, i;
+    const char *t;
+    size_t tl;
+    int over = 0;
+    if (xc_db_allterms(c->db->db, pfx, &it) != XC_OK)
+        return NULL;
+    subs = calloc(WILDCARD_MAX_EXPANSION, sizeof *subs);
+    while (subs && xc_termiter_next(it, &t, &tl, NULL) == 1) {
+        char term[TERM_MAX_BYTES + 8];
+        if (ns == WILDCARD_MAX_EXPANSION) {
+            over = 1;
+            break;
+        }
+        if (tl >= sizeof term)
+            continue;
+        memcpy(term, t, tl);
+        term[tl] = '\0';
+        if (xc_query_term(term, 1, 0, &subs[ns]) == XC_OK)
+            ns++;
+    }
+    xc_termiter_free(it);
+    if (over) {
+        c->err->column = n->pos + 1;
+        srch_set_error(c->err, SRCH_ERR_QUERY,
+                       "'%s*' at column %zu matches more than %d words: "
+                       "make the prefix longer", n->text, n->pos + 1,
+                       WILDCARD_MAX_EXPANSION);
+        c->failed = 1;
+    } else if (subs && ns == 0) {
+        xc_query_match_nothing(&q);
+    } else if (subs) {
+        xc_query_combine(XC_OP_SYNONYM, subs, ns, 0, &q);
+    }
+    for (i = 0; i < ns; i++)
+        xc_query_free(subs[i]);
+    free(subs);
+    return q;
+}
+
+
 static xc_query *compile_leaf(cctx *c, const qp_node *n, int positive)
 {
     hl_terms scratch = {0};
@@ -588,7 +637,7 @@ static xc_query *compile_leaf(cctx *c, const qp_node *n, int positive)
         {
             char pfx[TERM_MAX_BYTES + 8];
             snprintf(pfx, sizeof pfx, "Z%s", lf.t[0].word);
-            xc_query_wildcard(pfx, WILDCARD_MAX_EXPANSION, &q);
+            q = wildcard_query(c, pfx, n);
         }
         break;
     default:

@@ -574,7 +574,7 @@ static int match_group(srch_db *db, const char *query, uint32_t **docids,
     if (xc_query_term(dt, 1, 0, &parts[1]) == XC_OK &&
         xc_query_combine(XC_OP_FILTER, parts, 2, 0, &fq) == XC_OK &&
         xc_db_doccount(db->db, &doccount) == XC_OK &&
-        xc_enquire_new(db->db, &enq) == XC_OK &&
+        srch_enquire_new(db, &enq) == XC_OK &&
         xc_enquire_set_query(enq, fq) == XC_OK &&
         xc_enquire_set_boolean_weight(enq) == XC_OK &&
         xc_enquire_add_facet(enq, SLOT_REPORT) == XC_OK &&

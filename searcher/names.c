@@ -209,7 +209,7 @@ int srch_suggest(srch_db *db, const char *prefix, size_t limit,
     xc_db_doccount(db->db, &doccount);
     if (parts[0] && parts[1] &&
         xc_query_combine(XC_OP_AND_NOT, parts, 2, 0, &q) == XC_OK &&
-        xc_enquire_new(db->db, &enq) == XC_OK &&
+        srch_enquire_new(db, &enq) == XC_OK &&
         xc_enquire_set_query(enq, q) == XC_OK &&
         xc_enquire_set_boolean_weight(enq) == XC_OK &&
         xc_enquire_set_visitor(enq, slots, 2, visit, &acc) == XC_OK &&

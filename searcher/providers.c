@@ -361,7 +361,7 @@ static int table_load(srch_db *db, table *t, srch_error *err)
     }
     if (parts[0] && parts[1] &&
         xc_query_combine(XC_OP_AND_NOT, parts, 2, 0, &q) == XC_OK &&
-        xc_enquire_new(db->db, &enq) == XC_OK &&
+        srch_enquire_new(db, &enq) == XC_OK &&
         xc_enquire_set_query(enq, q) == XC_OK &&
         xc_enquire_set_boolean_weight(enq) == XC_OK &&
         xc_enquire_set_visitor(enq, slots, 9, visit, t) == XC_OK &&
@@ -595,7 +595,7 @@ static srch_hit *best_passage(srch_db *db, srch_report ***reports,
         goto done;
     xc_query *mq[2] = {f, vw};
     if (xc_query_combine(XC_OP_AND_MAYBE, mq, 2, 0, &q) != XC_OK ||
-        xc_enquire_new(db->db, &enq) != XC_OK ||
+        srch_enquire_new(db, &enq) != XC_OK ||
         xc_enquire_set_query(enq, q) != XC_OK ||
         xc_enquire_set_bm25(enq, 1.2, 0, 1, 0, 0.5) != XC_OK ||
         xc_enquire_get_mset(enq, 0, 1, 1, &ms) != XC_OK ||

@@ -436,11 +436,10 @@ int srch_reports(srch_db *db, const char *filters, srch_sort sort,
     xc_enquire *enq = NULL;
     xc_mset *ms = NULL;
     int rc = SRCH_ERR;
-    if (!l || xc_enquire_new(db->db, &enq) != XC_OK ||
+    if (!l || srch_enquire_new(db, &enq) != XC_OK ||
         xc_enquire_set_query(enq, q) != XC_OK ||
         xc_enquire_set_boolean_weight(enq) != XC_OK ||
-        xc_enquire_set_sort_by_value(enq, SLOT_DATE,
-                                     sort != SRCH_SORT_DATE_ASC) != XC_OK ||
+        srch_sort_by_date(db, enq, sort != SRCH_SORT_DATE_ASC) != XC_OK ||
         xc_enquire_get_mset(enq, offset, limit ? limit : 1000000, 0, &ms) !=
             XC_OK) {
         srch_set_error(err, SRCH_ERR, "listing reports: %s", xc_last_error());
@@ -530,7 +529,7 @@ int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,
         xc_query_combine(XC_OP_AND, parts, 2, 0, &q);
         xc_enquire *enq = NULL;
         xc_mset *ms = NULL;
-        if (xc_enquire_new(db->db, &enq) == XC_OK &&
+        if (srch_enquire_new(db, &enq) == XC_OK &&
             xc_enquire_set_query(enq, q) == XC_OK &&
             xc_enquire_get_mset(enq, 0, 0, others, &ms) == XC_OK)
             other_records = xc_mset_matches_estimated(ms);

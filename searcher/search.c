@@ -59,6 +59,76 @@ static int being_created(const char *dbpath)
     return yes;
 }
 
+int srch_enquire_new(srch_db *db, xc_enquire **out)
+{
+    xc_enquire *enq = NULL;
+    int rc = xc_enquire_new(db->db, &enq);
+    if (rc == XC_OK && db->ordered &&
+        (rc = xc_enquire_set_tiebreak(enq, SLOT_ORDER)) != XC_OK) {
+        xc_enquire_free(enq);
+        enq = NULL;
+    }
+    *out = enq;
+    return rc;
+}
+
+int srch_sort_by_date(srch_db *db, xc_enquire *enq, int descending)
+{
+    int rc;
+    if (!db->ordered) {
+        if ((rc = xc_enquire_set_tiebreak(enq, -1)) != XC_OK)
+            return rc;
+        return xc_enquire_set_sort_by_value(enq, SLOT_DATE, descending);
+    }
+    if (descending) {
+        /* one slot, unique per document: no tie is left to break */
+        if ((rc = xc_enquire_set_tiebreak(enq, -1)) != XC_OK)
+            return rc;
+        return xc_enquire_set_sort_by_value(enq, SLOT_DATE_ORDER, 1);
+    }
+    if ((rc = xc_enquire_set_tiebreak(enq, -1)) != XC_OK)
+        return rc;
+    return xc_enquire_set_sort_by_value(enq, SLOT_DATE_ORDER_ASC, 0);
+}
+
+/* Does the index at `path` reach remote shards? Its stub (the file
+ * itself, or FOLDER/XAPIANDB) has a "remote" line, or names a stub that
+ * has (one level down). */
+static int stub_is_remote(const char *path, int depth)
+{
+    struct stat st;
+    char *stub = NULL, line[1024];
+    int remote = 0;
+    if (stat(path, &st) != 0)
+        return 0;
+    stub = S_ISDIR(st.st_mode) ? str_printf("%s/XAPIANDB", path) : str_dup(path);
+    FILE *f = stub ? fopen(stub, "r") : NULL;
+    while (f && !remote && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "remote", 6) == 0 || strncmp(line, "tcp ", 4) == 0 ||
+            strncmp(line, "prog ", 5) == 0)
+            remote = 1;
+        else if (depth < 2 && strncmp(line, "auto ", 5) == 0) {
+            line[strcspn(line, "\r\n")] = '\0';
+            const char *p = line + 5;
+            char *sub = NULL;
+            if (*p != '/') {     /* relative to the stub's folder */
+                const char *slash = strrchr(stub, '/');
+                sub = slash ? str_printf("%.*s/%s", (int)(slash - stub), stub, p)
+                            : str_dup(p);
+            } else {
+                sub = str_dup(p);
+            }
+            if (sub && strcmp(sub, path) != 0)
+                remote = stub_is_remote(sub, depth + 1);
+            free(sub);
+        }
+    }
+    if (f)
+        fclose(f);
+    free(stub);
+    return remote;
+}
+
 int srch_open(const char *dbpath, srch_db **out, srch_error *err)
 {
     *out = NULL;
@@ -81,13 +151,20 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
             free(db);
             return SRCH_ERR;
         }
-        srch_set_error(err, SRCH_ERR,
-                       "%s: cannot open the index (%s); build one with "
-                       "'insearch index --db %s FOLDER'",
-                       dbpath, why, dbpath);
+        if (strstr(why, "Network"))
+            srch_set_error(err, SRCH_ERR,
+                           "%s: a remote shard did not answer (%s): is its "
+                           "xapian-tcpsrv running and reachable?", dbpath,
+                           why);
+        else
+            srch_set_error(err, SRCH_ERR,
+                           "%s: cannot open the index (%s); build one with "
+                           "'insearch index --db %s FOLDER'",
+                           dbpath, why, dbpath);
         free(db);
         return SRCH_ERR;
     }
+    db->remote = stub_is_remote(dbpath, 0);
     char *fmt = NULL;
     size_t fl = 0;
     if (xc_db_get_metadata(db->db, TERM_META_FORMAT, &fmt, &fl) == XC_OK &&
@@ -100,6 +177,11 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
         srch_close(db);
         return SRCH_ERR;
     }
+    free(fmt);
+    fmt = NULL;
+    fl = 0;
+    db->ordered = xc_db_get_metadata(db->db, TERM_META_ORDERED, &fmt, &fl) ==
+                      XC_OK && fl == 1 && fmt[0] == '1';
     free(fmt);
     /* The taxonomy the passages were scored with: theme ids map to value
      * slots by their order in it. (An empty index has none yet.) */
@@ -282,7 +364,7 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
     uint32_t doccount = 0;
     if (opt->facets) /* count the whole match */
         xc_db_doccount(db->db, &doccount);
-    if (xc_enquire_new(db->db, &enq) != XC_OK ||
+    if (srch_enquire_new(db, &enq) != XC_OK ||
         xc_enquire_set_query(enq, q) != XC_OK)
         goto xfail;
     if (text) {
@@ -298,8 +380,7 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
     if (!text && sort == SRCH_SORT_RELEVANCE)
         sort = SRCH_SORT_DATE_DESC; /* nothing to rank by: newest first */
     if (sort != SRCH_SORT_RELEVANCE &&
-        xc_enquire_set_sort_by_value(enq, SLOT_DATE,
-                                     sort == SRCH_SORT_DATE_DESC) != XC_OK)
+        srch_sort_by_date(db, enq, sort == SRCH_SORT_DATE_DESC) != XC_OK)
         goto xfail;
     if (opt->facets) {
         if (xc_enquire_set_facet_group(enq, SLOT_REPORT) != XC_OK)
@@ -362,6 +443,7 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
         h->rank = opt->offset + (unsigned)res->n_hits + 1;
         h->score = text ? w : 0.0;
         h->collapsed = collapsed;
+        h->collapsed_unknown = opt->by_report && db->remote;
         srch_make_snippet(db, h->passage, strlen(h->passage), &hl,
                           opt->snippet_words, h);
         res->n_hits++;

@@ -14,6 +14,9 @@ struct srch_db {
     thm_set *themes;         /* the taxonomy the index was scored with */
     stm_analyser *query_an;  /* STM_MODE_QUERY: what people type */
     stm_analyser *index_an;  /* STM_MODE_INDEX: re-reading passages */
+    int ordered;             /* TERM_META_ORDERED: every document has
+                                SLOT_ORDER and SLOT_DATE_ORDER */
+    int remote;              /* its stub names remote shards */
 };
 
 void srch_set_error(srch_error *err, int code, const char *fmt, ...)
@@ -91,5 +94,16 @@ const srch_report *srch_report_cached(srch_db *db, srch_report ***list,
 
 /* A corrected spelling for a word with no hits, or NULL. malloc'd. */
 char *srch_suggest_word(srch_db *db, const char *word);
+
+/* A new enquire on the index whose ties (equal scores, equal sort
+ * values) are broken by SLOT_ORDER, a key each passage and report record
+ * has, rather than by document id: the same documents in one database or
+ * in several shards then come back in the same order. XC_OK or an
+ * xapian-c error (xc_last_error). */
+int srch_enquire_new(srch_db *db, xc_enquire **out);
+/* Sort an enquire from srch_enquire_new by inspection date, newest first
+ * (descending) or oldest first, passages of a report in reading order;
+ * on an index made before SLOT_DATE_ORDER, by date then document id. */
+int srch_sort_by_date(srch_db *db, xc_enquire *enq, int descending);
 
 #endif /* INSEARCH_SEARCHER_PRIVATE_H */

@@ -66,6 +66,8 @@ typedef struct srch_hit {
     unsigned page;          /* 0 unknown */
     unsigned passage_index; /* 0-based within the report */
     unsigned collapsed;     /* --by-report: other matching passages */
+    int collapsed_unknown;  /* --by-report over remote shards: Xapian's
+                               remote backend does not carry the count */
     const srch_report *report; /* owned by the results */
     srch_hit_theme *themes; /* the themes the passage is about, strongest
                                first */

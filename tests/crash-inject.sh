@@ -138,6 +138,32 @@ for kind in base fresh; do
     done
 done
 
+# A kill while a new index's folder is being made: the folder appears with
+# its lock file already in it (made beside it, then renamed), so a kill
+# as the indexer opens the lock leaves an index a reader opens (empty),
+# never a bare folder that is neither an index nor one being made.
+for c in "openat:1:$dbabs/insearch.lock" "rename:1:"; do
+    sys=${c%%:*}; rest=${c#*:}; n=${rest%%:*}; only=${rest#*:}
+    label="fresh, killed at $sys:when=$n${only:+ of $only}"
+    rm -rf "$dbabs" "$dbabs".new-*
+    strace -f -qq -o "$work/strace.log" ${only:+-P "$only"} -e trace="$sys" \
+        -e inject="$sys:signal=KILL:when=$n" \
+        "$INSEARCH" index --db "$dbabs" --quiet "$corpus" >/dev/null 2>"$work/run.err"
+    if ! grep -q 'killed by SIGKILL' "$work/strace.log"; then
+        no "$label: the kill did not fire"; cat "$work/strace.log"; continue
+    fi
+    if [ -e "$dbabs" ]; then
+        if insearch stats --db "$dbabs" >"$work/stats.out" 2>&1; then ok; else
+            no "$label: the folder left does not open: $(head -c 300 "$work/stats.out")"; layout "$dbabs"
+        fi
+    else ok; fi
+    "$INSEARCH" index --db "$dbabs" --quiet "$corpus" 2>"$work/rerun.err" && ok ||
+        no "$label: the run after it fails: $(head -c 300 "$work/rerun.err")"
+    # and it clears what the killed run left beside the index
+    if [ -z "$(ls -d "$dbabs".new-* 2>/dev/null)" ]; then ok; else
+        no "$label: left behind: $(ls -d "$dbabs".new-*)"; fi
+done
+
 echo "crash-inject: the error was injected in $fired of $ncases cases; $named messages name it"
 if [ $fired -ge $((ncases * 2 / 3)) ]; then ok; else
     no "too few injections fired ($fired of $ncases): are the cases still right for this Xapian?"

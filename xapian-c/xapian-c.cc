@@ -195,9 +195,23 @@ struct xc_enquire {
     std::vector<Xapian::valueno> visit_slots;
     xc_visit_fn visit_fn = nullptr;
     void *visit_ctx = nullptr;
+    /* The order asked for: by relevance (sort_slot BAD_VALUENO) or by a
+     * value, and the slot that breaks ties (BAD_VALUENO: document id). The
+     * enquire holds a raw pointer to the key maker. */
+    Xapian::valueno sort_slot = Xapian::BAD_VALUENO;
+    bool sort_desc = false;
+    Xapian::valueno tiebreak = Xapian::BAD_VALUENO;
+    std::unique_ptr<Xapian::MultiValueKeyMaker> keymaker;
 
-    explicit xc_enquire(const Xapian::Database &d) : enq(d) {}
-    ~xc_enquire() { try { enq.clear_matchspies(); } catch (...) {} }
+    Xapian::Database db;   /* what the enquire searches (for counting) */
+
+    explicit xc_enquire(const Xapian::Database &d) : enq(d), db(d) {}
+    ~xc_enquire() {
+        try {
+            enq.clear_matchspies();
+            enq.set_sort_by_relevance();
+        } catch (...) {}
+    }
 };
 
 typedef std::vector<std::pair<std::string, uint32_t>> facet_counts;
@@ -1188,6 +1202,30 @@ XC_EXPORT int xc_enquire_set_collapse_key(xc_enquire *enq, int slot,
     }
 }
 
+/* Give the enquire the order recorded in enq (see xc_enquire). */
+static void apply_sort(xc_enquire *enq)
+{
+    if (enq->tiebreak == Xapian::BAD_VALUENO) {
+        if (enq->sort_slot == Xapian::BAD_VALUENO)
+            enq->enq.set_sort_by_relevance();
+        else
+            enq->enq.set_sort_by_value_then_relevance(enq->sort_slot,
+                                                      enq->sort_desc);
+        return;
+    }
+    if (enq->sort_slot == Xapian::BAD_VALUENO) {
+        enq->enq.set_sort_by_relevance_then_value(enq->tiebreak, false);
+        return;
+    }
+    /* By value, then by the tie-break key: the key is unique to a
+     * document, so relevance has nothing left to decide. */
+    std::unique_ptr<Xapian::MultiValueKeyMaker> km(new Xapian::MultiValueKeyMaker);
+    km->add_value(enq->sort_slot, enq->sort_desc);
+    km->add_value(enq->tiebreak, false);
+    enq->enq.set_sort_by_key(km.get(), false);
+    enq->keymaker = std::move(km);  /* the old one only after the switch */
+}
+
 XC_EXPORT int xc_enquire_set_sort_by_value(xc_enquire *enq, int slot,
                                            int descending)
 {
@@ -1196,11 +1234,26 @@ XC_EXPORT int xc_enquire_set_sort_by_value(xc_enquire *enq, int slot,
         return fail(XC_ERR_INVALID,
                     "xc_enquire_set_sort_by_value: slot must be >= -1");
     try {
-        if (slot == -1)
-            enq->enq.set_sort_by_relevance();
-        else
-            enq->enq.set_sort_by_value_then_relevance(
-                static_cast<Xapian::valueno>(slot), descending != 0);
+        enq->sort_slot = slot == -1 ? Xapian::BAD_VALUENO
+                                    : static_cast<Xapian::valueno>(slot);
+        enq->sort_desc = descending != 0;
+        apply_sort(enq);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_enquire_set_tiebreak(xc_enquire *enq, int slot)
+{
+    CHECK_ARG(enq);
+    if (slot < -1)
+        return fail(XC_ERR_INVALID,
+                    "xc_enquire_set_tiebreak: slot must be >= -1");
+    try {
+        enq->tiebreak = slot == -1 ? Xapian::BAD_VALUENO
+                                   : static_cast<Xapian::valueno>(slot);
+        apply_sort(enq);
         return XC_OK;
     } catch (...) {
         return map_current_exception();
@@ -1294,7 +1347,32 @@ XC_EXPORT int xc_enquire_get_mset(xc_enquire *enq, uint32_t first,
             enq->enq.add_matchspy(spy.get());
 
         h = new xc_mset();
-        h->mset = enq->enq.get_mset(first, max, check_at_least);
+        try {
+            h->mset = enq->enq.get_mset(first, max, check_at_least);
+        } catch (const Xapian::UnimplementedError &) {
+            /* A remote shard (xapian-tcpsrv) runs only the spies it was
+             * built with, and ours are not among them. The spies are fed
+             * here instead, from every match, fetched a page at a time:
+             * slower (each page runs the query again and brings its
+             * documents over the network), but the same counts. */
+            if (enq->spies.empty())
+                throw;
+            enq->enq.clear_matchspies();
+            const Xapian::doccount page = 20000;
+            Xapian::doccount total = enq->db.get_doccount();
+            for (Xapian::doccount at = 0; at < total; at += page) {
+                Xapian::MSet part = enq->enq.get_mset(at, page);
+                part.fetch();
+                for (Xapian::MSetIterator it = part.begin(); it != part.end(); ++it) {
+                    Xapian::Document doc = it.get_document();
+                    for (const auto &spy : enq->spies)
+                        (*spy)(doc, it.get_weight());
+                }
+                if (part.size() < page)
+                    break;
+            }
+            h->mset = enq->enq.get_mset(first, max, check_at_least);
+        }
 
         h->facets.resize(enq->facet_slots.size());
         for (size_t i = 0; facets && i < enq->facet_slots.size(); i++) {
@@ -1519,7 +1597,12 @@ XC_EXPORT int xc_db_expand(xc_db *db, const uint32_t *docids,
         for (size_t i = 0; i < n_docids; i++)
             rset.add_document(docids[i]);
         FirstCharDecider decider(first_chars);
-        Xapian::ESet eset = enq.get_eset(max_terms, rset, &decider);
+        /* Exact term frequencies: over several shards Xapian otherwise
+         * scales one shard's, and the weights (and so the terms chosen)
+         * would depend on how the index is split. */
+        Xapian::ESet eset = enq.get_eset(max_terms, rset,
+                                         Xapian::Enquire::USE_EXACT_TERMFREQ,
+                                         &decider);
         terms = static_cast<xc_expand_term *>(
             calloc(eset.size() ? eset.size() : 1, sizeof *terms));
         if (terms == nullptr)

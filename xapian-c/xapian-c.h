@@ -214,6 +214,12 @@ int xc_enquire_set_boolean_weight(xc_enquire *enq);
 int xc_enquire_set_collapse_key(xc_enquire *enq, int slot, uint32_t max);
 /* Sort by value in `slot` (then relevance); slot -1: relevance only. */
 int xc_enquire_set_sort_by_value(xc_enquire *enq, int slot, int descending);
+/* Break ties of that order by the value in `slot`, ascending, instead of
+ * by document id (-1: by document id again). With a value unique to each
+ * document, the order no longer depends on document ids, which differ
+ * between one database and the same documents split over shards. Under a
+ * value sort the tie-break replaces relevance as the second key. */
+int xc_enquire_set_tiebreak(xc_enquire *enq, int slot);
 /* Count the distinct values of `slot` over the whole match (facets).
  * Up to 8 spies per enquire; read with xc_mset_facet. */
 int xc_enquire_add_facet(xc_enquire *enq, unsigned slot);
