@@ -49,6 +49,7 @@ void cli_print_cut(const char *s, size_t max);
 void cli_print_report_ref(const srch_report *r);
 
 int cmd_index(cli_ctx *ctx, int argc, char **argv);
+int cmd_compact(cli_ctx *ctx, int argc, char **argv);
 int cmd_search(cli_ctx *ctx, int argc, char **argv);
 int cmd_show(cli_ctx *ctx, int argc, char **argv);
 int cmd_reports(cli_ctx *ctx, int argc, char **argv);
@@ -62,6 +63,7 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 
 extern const char cli_help_index[];
+extern const char cli_help_compact[];
 extern const char cli_help_search[];
 extern const char cli_help_show[];
 extern const char cli_help_reports[];

@@ -25,6 +25,7 @@ static const char *const usage_text =
     "\n"
     "commands:\n"
     "  index PATH...       index report files and folders (recursively)\n"
+    "  compact             compact the index (smaller, as fast to search)\n"
     "  search QUERY...     ranked passages with highlighted snippets\n"
     "  show ID|URN|FILE    a report's metadata and passages\n"
     "  reports [FILTERS]   list indexed reports (grade:, type:, year: ...)\n"
@@ -102,6 +103,7 @@ static int cmd_help(cli_ctx *ctx, int argc, char **argv);
 
 static const cli_command commands[] = {
     {"index", cmd_index, cli_help_index},
+    {"compact", cmd_compact, cli_help_compact},
     {"search", cmd_search, cli_help_search},
     {"show", cmd_show, cli_help_show},
     {"reports", cmd_reports, cli_help_reports},

@@ -2000,6 +2000,178 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The bytes of the regular files under `path`. */
+static uint64_t tree_bytes(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    uint64_t n = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *p = str_printf("%s/%s", path, e->d_name);
+        struct stat st;
+        if (p && lstat(p, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                n += tree_bytes(p);
+            else if (S_ISREG(st.st_mode))
+                n += (uint64_t)st.st_size;
+        }
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Make `path` (a file just written, or a folder) reach the disk. */
+static int sync_path(const char *path, int dir)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int idx_compact(const char *dbpath, int wait_for_lock, uint64_t *bytes_before,
+                uint64_t *bytes_after, char **err)
+{
+    idx_indexer old;
+    memset(&old, 0, sizeof old);
+    old.dbpath = (char *)dbpath;
+    xc_db *held[MAX_SHARDS] = {NULL};
+    size_t dl = strlen(dbpath);
+    while (dl > 1 && dbpath[dl - 1] == '/')
+        dl--;
+    char *tmp = str_printf("%.*s.compact", (int)dl, dbpath);
+    int rc = IDX_OK, lock_fd = -1;
+    if (!tmp) {
+        if (err)
+            *err = str_dup("out of memory");
+        return IDX_ERR;
+    }
+    if (bytes_before)
+        *bytes_before = 0;
+    if (bytes_after)
+        *bytes_after = 0;
+    struct stat st;
+    if (stat(dbpath, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        if (err)
+            *err = str_printf("%s: no index here", dbpath);
+        free(tmp);
+        return IDX_ERR;
+    }
+    if (!path_exists(dbpath, "XAPIANDB") && !path_exists(dbpath, "iamglass")) {
+        if (err)
+            *err = str_printf("%s: not an index (no XAPIANDB or iamglass)", dbpath);
+        free(tmp);
+        return IDX_ERR;
+    }
+    rc = writer_lock(dbpath, wait_for_lock, &lock_fd, err);
+    if (rc != IDX_OK)
+        goto done;
+    if (layout_shards(&old, err) != 0 || old.creating || old.n_shards == 0) {
+        if (err && !*err)
+            *err = str_printf("%s: not an index (no XAPIANDB or iamglass)", dbpath);
+        rc = IDX_ERR;
+        goto done;
+    }
+    /* Held open for writing: Xapian's own lock too, for the whole run. */
+    for (size_t i = 0; i < old.n_shards && rc == IDX_OK; i++) {
+        int orc = xc_db_open(old.shards[i].path, XC_OPEN_WRITE, &held[i]);
+        if (orc != XC_OK) {
+            if (err)
+                *err = str_printf("%s: cannot open the database: %s",
+                                  old.shards[i].path, xc_last_error());
+            rc = orc == XC_ERR_LOCK ? IDX_ERR_LOCK : IDX_ERR;
+        }
+    }
+    if (rc != IDX_OK)
+        goto done;
+    if (bytes_before)
+        *bytes_before = tree_bytes(dbpath);
+    if (remove_tree(tmp) != 0 && errno != ENOENT) {
+        if (err)
+            *err = str_printf("%s: cannot remove: %s", tmp, strerror(errno));
+        rc = IDX_ERR;
+        goto done;
+    }
+    int single = strcmp(old.shards[0].path, dbpath) == 0;
+    if (!single && mkdir(tmp, 0755) != 0) {
+        if (err)
+            *err = str_printf("%s: cannot create: %s", tmp, strerror(errno));
+        rc = IDX_ERR;
+        goto done;
+    }
+    for (size_t i = 0; i < old.n_shards && rc == IDX_OK; i++) {
+        char *dst = single ? str_dup(tmp) : str_printf("%s/shard-%zu", tmp, i);
+        if (!dst || xc_db_compact(old.shards[i].path, dst) != XC_OK) {
+            if (err)
+                *err = str_printf("%s: compacting failed: %s (the index is "
+                                  "unchanged)", old.shards[i].path,
+                                  dst ? xc_last_error() : "out of memory");
+            rc = IDX_ERR;
+        }
+        free(dst);
+    }
+    if (rc == IDX_OK && !single) {
+        idx_indexer neu;
+        memset(&neu, 0, sizeof neu);
+        neu.dbpath = tmp;
+        neu.n_shards = old.n_shards;
+        if (write_stub(&neu, err) != 0)
+            rc = IDX_ERR;
+    }
+    if (rc == IDX_OK) {
+        /* the lock file a reader looks for, and the folder on disk */
+        char *lk = str_printf("%s/insearch.lock", tmp);
+        int fd = lk ? open(lk, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+        if (fd >= 0)
+            close(fd);
+        free(lk);
+        if (sync_path(tmp, 1) != 0) {
+            if (err)
+                *err = str_printf("%s: %s", tmp, strerror(errno));
+            rc = IDX_ERR;
+        }
+    }
+    if (rc != IDX_OK) {
+        remove_tree(tmp);
+        goto done;
+    }
+    if (bytes_after)
+        *bytes_after = tree_bytes(tmp);
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dbpath, RENAME_EXCHANGE) != 0) {
+        if (err)
+            *err = str_printf("%s: cannot put the compacted index in place: "
+                              "%s (the index is unchanged)", dbpath,
+                              strerror(errno));
+        remove_tree(tmp);
+        rc = IDX_ERR;
+        goto done;
+    }
+    for (size_t i = 0; i < old.n_shards; i++) {
+        xc_db_close(held[i]);
+        held[i] = NULL;
+    }
+    remove_tree(tmp); /* now the old index */
+done:
+    for (size_t i = 0; i < old.n_shards; i++) {
+        xc_db_close(held[i]);
+        free(old.shards[i].path);
+    }
+    if (lock_fd >= 0) {
+        if (ftruncate(lock_fd, 0) != 0) {
+            /* as in idx_close */
+        }
+        close(lock_fd);
+    }
+    free(tmp);
+    return rc;
+}
+
 int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
                 const idx_options *opt, const char *const *paths,
                 size_t n_paths, idx_stats *stats, char **err)

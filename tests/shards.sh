@@ -99,6 +99,37 @@ same_answers() { # LABEL FILE
 same_answers "--jobs 3 (three shards)" "$work/q.three"
 same_answers "the two --shard-of parts through a stub file" "$work/q.parts"
 
+# ---------- compact: smaller, the same answers ----------
+insearch compact --db "$work/three" --json >"$work/c.json" 2>"$work/c.err" || { no "compact"; cat "$work/c.err"; }
+b=$(sed -n 's/.*"bytes_before":\([0-9]*\).*/\1/p' "$work/c.json")
+a=$(sed -n 's/.*"bytes_after":\([0-9]*\).*/\1/p' "$work/c.json")
+if [ -n "$b" ] && [ -n "$a" ] && [ "$a" -gt 0 ] && [ "$a" -lt "$b" ]; then ok; else
+    no "compact reports a smaller size (before $b, after $a)"; fi
+[ ! -e "$work/three.compact" ] && ok || no "compact leaves no copy behind"
+if command -v xapian-check >/dev/null 2>&1; then
+    for s in "$work/three"/shard-*; do
+        xapian-check "$s" >/dev/null 2>&1 && ok || no "xapian-check $s after compact"
+    done
+fi
+queries "$work/three" "$work/q.compact"
+same_answers "the compacted index" "$work/q.compact"
+insearch index --db "$work/three" --json "$corpus" "$extra" >"$work/after.json" 2>&1
+contains "a compacted index is indexed into as before" "$work/after.json" '"failed":0'
+insearch compact --db "$work/nothing-here" 2>"$work/c.err"
+[ $? -eq 1 ] && ok || no "compact of a folder that is not an index fails"
+contains "and says so" "$work/c.err" "no index here"
+# killed just before the switch: the index is as it was, and opens
+if command -v strace >/dev/null 2>&1 && strace -f -o /dev/null true >/dev/null 2>&1 && [ -z "$VALGRIND" ]; then
+    strace -f -qq -o "$work/strace.log" -e trace=renameat2 -e inject=renameat2:signal=KILL \
+        "$INSEARCH" compact --db "$work/three" >/dev/null 2>&1
+    grep -q 'killed by SIGKILL' "$work/strace.log" && ok || no "the kill at the switch fired"
+    queries "$work/three" "$work/q.killed"
+    same_answers "the index after a compact killed at the switch" "$work/q.killed"
+    insearch compact --db "$work/three" >/dev/null 2>"$work/c.err" && ok ||
+        { no "compact after a killed compact"; cat "$work/c.err"; }
+    [ ! -e "$work/three.compact" ] && ok || no "the killed compact's copy is cleared by the next"
+fi
+
 # ---------- --shard-of refuses what would mix parts ----------
 insearch index --db "$work/part1" --shard-of 2/2 --quiet "$extra" 2>"$work/e"
 [ $? -eq 1 ] && ok || no "another part for an index of part 1/2 is an error"

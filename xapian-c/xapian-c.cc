@@ -399,6 +399,20 @@ XC_EXPORT const char *xc_version_string(void)
 
 /* ---------- databases ---------- */
 
+XC_EXPORT int xc_db_compact(const char *src, const char *dst)
+{
+    CHECK_ARG(src);
+    CHECK_ARG(dst);
+    try {
+        /* The same document ids: nothing outside the database refers to
+         * them, but a compacted index should answer exactly as before. */
+        Xapian::Database(src).compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
 XC_EXPORT int xc_db_open_empty(xc_db **out)
 {
     CHECK_ARG(out);

@@ -68,6 +68,10 @@ int xc_db_close(xc_db *db);
 /* A read-only database with no documents (in memory): what a reader opens
  * for an index whose first commit has not happened yet. */
 int xc_db_open_empty(xc_db **out);
+/* Write a compacted copy of the database at `src` (one database, not a
+ * stub) into the new folder `dst`: its B-trees full and merged, as
+ * xapian-compact does, with the same document ids. */
+int xc_db_compact(const char *src, const char *dst);
 
 /* Reopen a read-only database at its latest revision. */
 int xc_db_reopen(xc_db *db);
