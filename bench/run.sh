@@ -125,6 +125,7 @@ install_peers() {
         groups+=("sqlite3")
     fi
     [ -x /usr/bin/time ] || groups+=("time")
+    command -v rg >/dev/null 2>&1 || groups+=("ripgrep")
     if want insearch; then
         command -v curl >/dev/null 2>&1 || groups+=("curl")
         command -v wrk >/dev/null 2>&1 || groups+=("wrk")
@@ -259,7 +260,7 @@ pct() {
 }
 
 # Per engine: MBPS RSSMB IDXMB P50 P95 (or "-")
-declare -A MBPS RSS IDX P50 P95 OK
+declare -A MBPS RSS IDX P50 P95 P99 OK
 
 record_index() {
     local eng=$1 timefile=$2 dbpath=$3 secs kb
@@ -313,13 +314,28 @@ prevent_precision() {
 
 PASSAGES="-"
 PASSAGES_PER_S="-"
+J1_MBPS=- J1_RSS=- IDX_COMPACT=- COMPACT_SECS=-
 if want insearch; then
     if [ ! -x "$INSEARCH" ]; then
         note "insearch: no executable at $INSEARCH (build it first, or pass --insearch PATH); skipped"
     else
+        # First with one thread (one shard), then with every core: the
+        # second index is the one queried.
+        rm -rf "$WORKDIR/db-insearch-j1"
+        echo "insearch: indexing with --jobs 1" >&2
+        if time_index "$WORKDIR/insearch-index-j1" "$INSEARCH" index --jobs 1 \
+               --db "$WORKDIR/db-insearch-j1" "$CORPUS"; then
+            read -r J1_SECS J1_KB <"$WORKDIR/insearch-index-j1.time"
+            J1_MBPS=$(awk -v b="$INPUT_BYTES" -v s="$J1_SECS" 'BEGIN { if (s > 0) printf "%.2f", b / 1048576 / s; else print "-" }')
+            J1_RSS=$(awk -v k="$J1_KB" 'BEGIN { printf "%.1f", k / 1024 }')
+        else
+            note "insearch: index --jobs 1 failed: $(tail -n 3 "$WORKDIR/insearch-index-j1.log" | tr '\n' ' ')"
+        fi
+        rm -rf "$WORKDIR/db-insearch-j1"
         rm -rf "$WORKDIR/db-insearch"
-        echo "insearch: indexing" >&2
-        if time_index "$WORKDIR/insearch-index" "$INSEARCH" index --db "$WORKDIR/db-insearch" "$CORPUS"; then
+        echo "insearch: indexing with --jobs $(nproc) (every core)" >&2
+        if time_index "$WORKDIR/insearch-index" "$INSEARCH" index --jobs "$(nproc)" \
+               --db "$WORKDIR/db-insearch" "$CORPUS"; then
             record_index insearch "$WORKDIR/insearch-index.time" "$WORKDIR/db-insearch"
             stats=$("$INSEARCH" stats --db "$WORKDIR/db-insearch" --json 2>/dev/null)
             PASSAGES=$(printf '%s' "$stats" | sed -n 's/.*"passages"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\).*/\1/p')
@@ -332,6 +348,13 @@ if want insearch; then
             fi
             prevent_precision insearch
             OK[insearch]=1
+            # compacted (the queries run on the compacted index)
+            if "$INSEARCH" compact --db "$WORKDIR/db-insearch" --json >"$WORKDIR/compact.json" 2>&1; then
+                IDX_COMPACT=$(du -sk "$WORKDIR/db-insearch" | awk '{ printf "%.1f", $1 / 1024 }')
+                COMPACT_SECS=$(sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p' "$WORKDIR/compact.json")
+            else
+                note "insearch: compact failed: $(head -c 300 "$WORKDIR/compact.json")"
+            fi
         else
             note "insearch: index failed (exit status $?): $(tail -n 3 "$WORKDIR/insearch-index.log" | tr '\n' ' ')"
         fi
@@ -417,6 +440,69 @@ if [ -n "${OK[insearch]:-}" ]; then
     done
     INPROC_P50=$(pct "$WORKDIR/insearch-inproc.q" 50)
     INPROC_P95=$(pct "$WORKDIR/insearch-inproc.q" 95)
+    INPROC_P99=$(pct "$WORKDIR/insearch-inproc.q" 99)
+    INPROC_FP50=$(pct "$WORKDIR/insearch-inproc.q" 50 fts5)
+    INPROC_FP95=$(pct "$WORKDIR/insearch-inproc.q" 95 fts5)
+    INPROC_FP99=$(pct "$WORKDIR/insearch-inproc.q" 99 fts5)
+fi
+
+# SQLite FTS5 in process: one sqlite3 session per round runs every query
+# with .timer on, which reports each statement's own time (ranking and
+# snippets, no process start, no open): what an application that embeds
+# SQLite sees. The same "query-index microseconds 0" lines.
+FTS_IN_P50=- FTS_IN_P95=- FTS_IN_P99=-
+if [ -n "${OK[fts5]:-}" ]; then
+    : >"$WORKDIR/fts5-inproc.q"
+    for ((r = 1; r <= ROUNDS; r++)); do
+        : >"$WORKDIR/fts5-inproc.sql"
+        echo ".timer on" >>"$WORKDIR/fts5-inproc.sql"
+        idx=()
+        for ((i = 0; i < NQ; i++)); do
+            q=${Q_FTS[i]}
+            [ "$q" = "-" ] && continue
+            idx+=("$i")
+            echo "SELECT path, snippet(docs, 1, '[', ']', '...', 12) FROM docs WHERE docs MATCH '${q//\'/\'\'}' ORDER BY rank LIMIT 10;" >>"$WORKDIR/fts5-inproc.sql"
+        done
+        sqlite3 "$WORKDIR/fts5.db" <"$WORKDIR/fts5-inproc.sql" 2>&1 |
+            awk '/^Run Time: real/ { print $4 }' >"$WORKDIR/fts5-inproc.times"
+        k=0
+        while read -r t; do
+            awk -v i="${idx[k]}" -v t="$t" 'BEGIN { printf "%d %d 0\n", i, t * 1e6 }' >>"$WORKDIR/fts5-inproc.q"
+            k=$((k + 1))
+        done <"$WORKDIR/fts5-inproc.times"
+    done
+    FTS_IN_P50=$(pct "$WORKDIR/fts5-inproc.q" 50)
+    FTS_IN_P95=$(pct "$WORKDIR/fts5-inproc.q" 95)
+    FTS_IN_P99=$(pct "$WORKDIR/fts5-inproc.q" 99)
+fi
+
+# ripgrep over the files, for the phrase queries: how long a plain scan
+# takes, and how many files it finds against how many reports insearch
+# finds (a phrase broken across two lines is invisible to a line scanner).
+RG_LINES=()
+RG_P50=- RG_P95=-
+if [ -n "${OK[insearch]:-}" ] && command -v rg >/dev/null 2>&1; then
+    : >"$WORKDIR/rg.q"
+    for ((i = 0; i < NQ; i++)); do
+        q=${Q_INS[i]}
+        case "$q" in \"*\") ;; *) continue ;; esac
+        ph=${q#\"}; ph=${ph%\"}
+        case "$ph" in *\"*) continue ;; esac
+        for ((r = 1; r <= ROUNDS; r++)); do
+            printf '%d ' "$i" >>"$WORKDIR/rg.q"
+            "$TIMECMD" -q -o "$WORKDIR/rg.q" rg -l -i -F -- "$ph" "$CORPUS"
+        done
+        rgn=$(rg -l -i -F -- "$ph" "$CORPUS" | wc -l)
+        insn=$("$INSEARCH" search --db "$WORKDIR/db-insearch" --json --by-report --limit 1 "$q" 2>/dev/null |
+            sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+        RG_LINES+=("$(printf '  %-36s ripgrep %5s files, insearch %5s reports' "$q" "$rgn" "${insn:-?}")")
+    done
+    # rg exits 1 when nothing matched: not a failure here
+    awk '{ $3 = ($3 == 1 ? 0 : $3); print }' "$WORKDIR/rg.q" >"$WORKDIR/rg.q2" && mv "$WORKDIR/rg.q2" "$WORKDIR/rg.q"
+    RG_P50=$(pct "$WORKDIR/rg.q" 50)
+    RG_P95=$(pct "$WORKDIR/rg.q" 95)
+elif [ -n "${OK[insearch]:-}" ]; then
+    note "ripgrep (rg) not available: no phrase-count comparison"
 fi
 
 # The theme commands (insearch only: no peer has them), whole processes,
@@ -558,6 +644,7 @@ for eng in insearch omega fts5; do
     if [ -n "${OK[$eng]:-}" ]; then
         P50[$eng]=$(pct "$WORKDIR/$eng.q" 50)
         P95[$eng]=$(pct "$WORKDIR/$eng.q" 95)
+        P99[$eng]=$(pct "$WORKDIR/$eng.q" 99)
     fi
 done
 
@@ -590,23 +677,32 @@ label_of() {
     echo "machine: $(nproc 2>/dev/null || echo '?') cores; load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') at the end"
     echo "queries: whole processes (start, open, search, print 10 results, exit), $ROUNDS rounds; p50/p95 over all runs of each engine's queries"
     echo
-    fmt='%-14s %10s %11s %11s %9s %9s %9s %8s\n'
-    printf "$fmt" engine "index MB/s" "passages/s" "peak RSS MB" "index MB" "p50 ms" "p95 ms" queries
+    fmt='%-14s %10s %11s %11s %9s %8s %8s %8s %8s %8s\n'
+    printf "$fmt" engine "index MB/s" "passages/s" "peak RSS MB" "index MB" "per MB" "p50 ms" "p95 ms" "p99 ms" queries
     for eng in insearch omega fts5; do
         want "$eng" || continue
         if [ -n "${OK[$eng]:-}" ]; then
             pps=-
             [ "$eng" = insearch ] && pps=$PASSAGES_PER_S
+            per=$(awk -v i="${IDX[$eng]}" -v b="$INPUT_BYTES" 'BEGIN { printf "%.2f", i / (b / 1048576) }')
             printf "$fmt" "$(label_of "$eng")" "${MBPS[$eng]}" "$pps" "${RSS[$eng]}" \
-                "${IDX[$eng]}" "${P50[$eng]}" "${P95[$eng]}" "$(nq_of "$eng")"
+                "${IDX[$eng]}" "$per" "${P50[$eng]}" "${P95[$eng]}" "${P99[$eng]}" "$(nq_of "$eng")"
         else
-            printf "$fmt" "$(label_of "$eng")" - - - - - - "not run"
+            printf "$fmt" "$(label_of "$eng")" - - - - - - - - "not run"
         fi
     done
     if [ -n "${OK[insearch]:-}" ]; then
         echo
         echo "insearch: $PASSAGES passages indexed ($PASSAGES_PER_S passages/s)"
-        echo "insearch in process (open, search, snippets, output; no process start): p50 $INPROC_P50 ms, p95 $INPROC_P95 ms"
+        echo "insearch indexing with --jobs 1: $J1_MBPS MB/s, peak RSS $J1_RSS MB (the table: --jobs $(nproc)); index after 'insearch compact': $IDX_COMPACT MB (compact took ${COMPACT_SECS}s; the queries ran on it)"
+        echo "insearch in process (open, search, snippets, output; no process start): p50 $INPROC_P50 ms, p95 $INPROC_P95 ms, p99 $INPROC_P99 ms"
+        if [ "$FTS_IN_P50" != "-" ]; then
+            echo "  in process against sqlite-fts5 in process (its statement time, .timer), on the queries both run: insearch p50/p95/p99 $INPROC_FP50/$INPROC_FP95/$INPROC_FP99 ms, fts5 $FTS_IN_P50/$FTS_IN_P95/$FTS_IN_P99 ms (p95 $(ratio "$INPROC_FP95" "$FTS_IN_P95"))"
+        fi
+        if [ ${#RG_LINES[@]} -gt 0 ]; then
+            echo "phrases: ripgrep -l -i -F over the files, whole process: p50 $RG_P50 ms, p95 $RG_P95 ms; files it finds against reports insearch finds:"
+            printf '%s\n' "${RG_LINES[@]}"
+        fi
         echo "insearch theme and provider commands, whole processes, median (max) of $THEME_ROUNDS runs:"
         for c in "${THEME_CMDS[@]}"; do
             printf '  %-66s %s ms\n' "insearch $c" "${THEME_MS[$c]:-not run}"
@@ -633,8 +729,9 @@ label_of() {
         sp95=$(pct "$WORKDIR/insearch.q" 95 "$peer")
         echo
         echo "insearch / $(label_of "$peer") (above 1x: insearch's figure is the larger):"
-        echo "  index MB/s $(ratio "${MBPS[insearch]}" "${MBPS[$peer]}"), peak RSS $(ratio "${RSS[insearch]}" "${RSS[$peer]}"), index size $(ratio "${IDX[insearch]}" "${IDX[$peer]}")"
-        echo "  query time on the $(nq_of "$peer") queries both run: p50 $sp50 vs ${P50[$peer]} ms ($(ratio "$sp50" "${P50[$peer]}")), p95 $sp95 vs ${P95[$peer]} ms ($(ratio "$sp95" "${P95[$peer]}"))"
+        echo "  index MB/s $(ratio "${MBPS[insearch]}" "${MBPS[$peer]}") (with --jobs 1: $(ratio "$J1_MBPS" "${MBPS[$peer]}")), peak RSS $(ratio "${RSS[insearch]}" "${RSS[$peer]}"), index size $(ratio "${IDX[insearch]}" "${IDX[$peer]}") (compacted: $(ratio "$IDX_COMPACT" "${IDX[$peer]}"))"
+        sp99=$(pct "$WORKDIR/insearch.q" 99 "$peer")
+        echo "  query time on the $(nq_of "$peer") queries both run: p50 $sp50 vs ${P50[$peer]} ms ($(ratio "$sp50" "${P50[$peer]}")), p95 $sp95 vs ${P95[$peer]} ms ($(ratio "$sp95" "${P95[$peer]}")), p99 $sp99 vs ${P99[$peer]} ms ($(ratio "$sp99" "${P99[$peer]}"))"
     done
     echo
     echo "notes:"
