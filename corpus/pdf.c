@@ -450,8 +450,10 @@ static size_t columns_write(const char *page, const col_line *ln, size_t a,
             size_t n = ln[i].len, from, to;
             int f = line_fit(s, n, g);
             if (side == 0) {
+                /* up to where the right part starts (it may be a byte
+                 * either side of g: never cut inside a character) */
                 from = 0;
-                to = f == 1 || f == 3 ? (n < g ? n : g) : 0;
+                to = f == 1 ? n : f == 3 ? right_start(s, n) : 0;
             } else {
                 from = f == 2 || f == 3 ? (f == 2 ? 0 : right_start(s, n)) : 0;
                 to = f == 2 || f == 3 ? n : 0;
