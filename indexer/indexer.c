@@ -613,7 +613,8 @@ static int shard_open_inner(idx_indexer *ix, shard *sh, char **err)
     if (fmt_len == 0) {
         if (xc_db_set_metadata(sh->db, TERM_META_FORMAT, IDX_FORMAT_VERSION,
                                strlen(IDX_FORMAT_VERSION)) != XC_OK ||
-            xc_db_set_metadata(sh->db, TERM_META_ORDERED, "1", 1) != XC_OK) {
+            xc_db_set_metadata(sh->db, TERM_META_FEATURES, IDX_FEATURES,
+                               strlen(IDX_FEATURES)) != XC_OK) {
             free(fmt);
             if (err)
                 *err = xc_message(sh->path);
@@ -1061,6 +1062,7 @@ static int add_report_filters(xc_doc *doc, const rpt_report *r,
         (rc = add_bool(doc, TERM_TYPE, r->type)) != XC_OK ||
         (rc = add_bool(doc, TERM_KIND, r->kind)) != XC_OK ||
         (rc = add_bool(doc, TERM_GRADE, r->grade)) != XC_OK ||
+        (rc = add_bool(doc, TERM_YEAR, year)) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_DATE, r->date_start,
                                strlen(r->date_start))) != XC_OK ||
         (rc = xc_doc_add_value(doc, SLOT_REPORT, rid, strlen(rid))) != XC_OK ||

@@ -26,6 +26,9 @@
 #define TERM_REPORT_THEME "XE"
 #define TERM_REPORT_WEAK "XW"
 #define TERM_REPORT_STRONG "XV"
+/* The inspection year ("XA2019"), on passages and report records: a year
+ * filter is then a few boolean terms, not a value read per candidate. */
+#define TERM_YEAR "XA"
 
 #define SLOT_DATE 0        /* "YYYY-MM-DD" inspection start */
 #define SLOT_REPORT 2      /* report id: collapse key for --by-report */
@@ -83,10 +86,13 @@
 #define SLOT_THEME_SCORE 100
 
 #define TERM_META_FORMAT "insearch:format"
-/* "1" in an index created with SLOT_ORDER and SLOT_DATE_ORDER on every
- * document (set when a shard is created, never on an older index that a
- * newer insearch adds to, whose older documents lack them). */
-#define TERM_META_ORDERED "insearch:ordered"
+/* What an index was created with beyond its format: "2" for SLOT_ORDER,
+ * SLOT_DATE_ORDER, SLOT_DATE_ORDER_ASC and TERM_YEAR on every document.
+ * Set when a shard is created, never on an older index that a newer
+ * insearch adds to (its older documents lack them); the searcher uses
+ * them only when it is set. */
+#define TERM_META_FEATURES "insearch:features"
+#define IDX_FEATURES "2"
 /* The theme taxonomy's text the index was scored with. */
 #define TERM_META_THEMES "insearch:themes"
 /* "K/N" in an index of part K of N of the files (idx_options.part_*). */

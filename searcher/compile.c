@@ -343,6 +343,43 @@ static const char *grade_alias(const char *v)
 
 static xc_query *level_filter(const qp_node *n, srch_error *err);
 
+/* year:LO..HI (either end open; LO = HI for one year) on an index with
+ * year terms: the OR of the years the index has in that range, compared
+ * as the value range compares them (bytes), weighing nothing. */
+static xc_query *year_terms(srch_db *db, const char *lo, const char *hi)
+{
+    xc_termiter *it = NULL;
+    xc_query *subs[256], *or_q = NULL, *q = NULL;
+    size_t ns = 0, i;
+    const char *t;
+    size_t tl;
+    if (xc_db_allterms(db->db, TERM_YEAR, &it) != XC_OK)
+        return NULL;
+    while (xc_termiter_next(it, &t, &tl, NULL) == 1 && ns < 256) {
+        char term[64], *year;
+        if (tl >= sizeof term)
+            continue;
+        memcpy(term, t, tl);
+        term[tl] = '\0';
+        year = term + strlen(TERM_YEAR);
+        if ((lo && *lo && strcmp(year, lo) < 0) || (hi && *hi && strcmp(year, hi) > 0))
+            continue;
+        if (xc_query_term(term, 1, 0, &subs[ns]) == XC_OK)
+            ns++;
+    }
+    xc_termiter_free(it);
+    if (ns == 0) {
+        xc_query_match_nothing(&q);
+        return q;
+    }
+    if (xc_query_combine(XC_OP_OR, subs, ns, 0, &or_q) == XC_OK)
+        xc_query_scale_weight(or_q, 0, &q);
+    for (i = 0; i < ns; i++)
+        xc_query_free(subs[i]);
+    xc_query_free(or_q);
+    return q;
+}
+
 static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
 {
     const char *f = n->field;
@@ -390,6 +427,8 @@ static xc_query *filter_query(srch_db *db, const qp_node *n, srch_error *err)
         free(slug);
         return q;
     }
+    if (strcmp(f, "year") == 0 && db->ordered)
+        return year_terms(db, n->range_lo, n->range_hi);
     if (strcmp(f, "year") == 0 || strcmp(f, "date") == 0) {
         unsigned slot = strcmp(f, "year") == 0 ? SLOT_YEAR : SLOT_DATE;
         const char *lo = n->range_lo, *hi = n->range_hi;

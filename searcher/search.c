@@ -180,8 +180,8 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
     free(fmt);
     fmt = NULL;
     fl = 0;
-    db->ordered = xc_db_get_metadata(db->db, TERM_META_ORDERED, &fmt, &fl) ==
-                      XC_OK && fl == 1 && fmt[0] == '1';
+    db->ordered = xc_db_get_metadata(db->db, TERM_META_FEATURES, &fmt, &fl) ==
+                      XC_OK && fl > 0 && atoi(fmt) >= 2;
     free(fmt);
     /* The taxonomy the passages were scored with: theme ids map to value
      * slots by their order in it. (An empty index has none yet.) */

@@ -14,8 +14,9 @@ struct srch_db {
     thm_set *themes;         /* the taxonomy the index was scored with */
     stm_analyser *query_an;  /* STM_MODE_QUERY: what people type */
     stm_analyser *index_an;  /* STM_MODE_INDEX: re-reading passages */
-    int ordered;             /* TERM_META_ORDERED: every document has
-                                SLOT_ORDER and SLOT_DATE_ORDER */
+    int ordered;             /* TERM_META_FEATURES >= 2: every document
+                                has SLOT_ORDER, SLOT_DATE_ORDER(_ASC) and
+                                TERM_YEAR */
     int remote;              /* its stub names remote shards */
 };
 
