@@ -18,6 +18,73 @@
 
 #include "web/web-private.h"
 #include "web/web.h"
+#include "config.h"
+
+#include <dlfcn.h>
+
+/* libmicrohttpd is opened when a server starts (MHD_SONAME, found by
+ * configure), not linked: it brings GnuTLS and eight more libraries, and
+ * loading them cost every `insearch search` process about 40% of its
+ * start-up (LD_DEBUG=statistics) for a server it does not run. The
+ * functions used are called through this table; the names below stand
+ * for its entries. */
+static struct {
+    __typeof__(MHD_add_response_header) *add_response_header;
+    __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+    __typeof__(MHD_get_connection_values) *get_connection_values;
+    __typeof__(MHD_stop_daemon) *stop_daemon;
+    __typeof__(MHD_start_daemon) *start_daemon;
+    __typeof__(MHD_queue_response) *queue_response;
+    __typeof__(MHD_is_feature_supported) *is_feature_supported;
+    __typeof__(MHD_get_daemon_info) *get_daemon_info;
+    __typeof__(MHD_get_connection_info) *get_connection_info;
+    __typeof__(MHD_destroy_response) *destroy_response;
+    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+} mhd;
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+static char mhd_error[512];
+
+static void mhd_load(void)
+{
+    void *h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(mhd_error, sizeof mhd_error,
+                 "cannot load libmicrohttpd (%s): %s (apt-get install "
+                 "libmicrohttpd12)", MHD_SONAME, dlerror());
+        return;
+    }
+#define MHD_LOAD(field, name)                                               \
+    if (!(*(void **)&mhd.field = dlsym(h, #name))) {                        \
+        snprintf(mhd_error, sizeof mhd_error,                               \
+                 "libmicrohttpd (%s) has no function %s", MHD_SONAME, #name);\
+        return;                                                             \
+    }
+    MHD_LOAD(add_response_header, MHD_add_response_header)
+    MHD_LOAD(lookup_connection_value, MHD_lookup_connection_value)
+    MHD_LOAD(get_connection_values, MHD_get_connection_values)
+    MHD_LOAD(stop_daemon, MHD_stop_daemon)
+    MHD_LOAD(start_daemon, MHD_start_daemon)
+    MHD_LOAD(queue_response, MHD_queue_response)
+    MHD_LOAD(is_feature_supported, MHD_is_feature_supported)
+    MHD_LOAD(get_daemon_info, MHD_get_daemon_info)
+    MHD_LOAD(get_connection_info, MHD_get_connection_info)
+    MHD_LOAD(destroy_response, MHD_destroy_response)
+    MHD_LOAD(create_response_from_buffer, MHD_create_response_from_buffer)
+#undef MHD_LOAD
+    /* the library stays loaded for the life of the process */
+}
+
+#define MHD_add_response_header (*mhd.add_response_header)
+#define MHD_lookup_connection_value (*mhd.lookup_connection_value)
+#define MHD_get_connection_values (*mhd.get_connection_values)
+#define MHD_stop_daemon (*mhd.stop_daemon)
+#define MHD_start_daemon (*mhd.start_daemon)
+#define MHD_queue_response (*mhd.queue_response)
+#define MHD_is_feature_supported (*mhd.is_feature_supported)
+#define MHD_get_daemon_info (*mhd.get_daemon_info)
+#define MHD_get_connection_info (*mhd.get_connection_info)
+#define MHD_destroy_response (*mhd.destroy_response)
+#define MHD_create_response_from_buffer (*mhd.create_response_from_buffer)
 
 /* 64 KB for a request's line and headers: a URL longer than that is
  * answered 414 by libmicrohttpd itself. */
@@ -472,6 +539,11 @@ int web_server_start(const web_options *opt, web_server **out, char **err)
         flags |= MHD_USE_IPv6;
     } else {
         set_err(err, "--bind takes an IPv4 or IPv6 address, not '%s'", bind);
+        return WEB_ERR;
+    }
+    pthread_once(&mhd_once, mhd_load);
+    if (mhd_error[0]) {
+        set_err(err, "%s", mhd_error);
         return WEB_ERR;
     }
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
