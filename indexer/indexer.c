@@ -2002,6 +2002,76 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* An index held while a replacement is made beside it (rebuild, compact):
+ * the writers' lock, and every shard open for writing so that Xapian's
+ * own lock keeps out any other writer too. */
+typedef struct held_index {
+    idx_indexer layout;       /* dbpath and the shards' paths */
+    xc_db *db[MAX_SHARDS];
+    int lock_fd;
+} held_index;
+
+static int index_hold(held_index *h, const char *dbpath, int wait, char **err)
+{
+    memset(h, 0, sizeof *h);
+    h->layout.dbpath = (char *)dbpath;
+    h->lock_fd = -1;
+    int rc = writer_lock(dbpath, wait, &h->lock_fd, err);
+    if (rc != IDX_OK)
+        return rc;
+    if (layout_shards(&h->layout, err) != 0)
+        return IDX_ERR;
+    for (size_t i = 0; i < h->layout.n_shards; i++) {
+        int orc = xc_db_open(h->layout.shards[i].path, XC_OPEN_WRITE, &h->db[i]);
+        if (orc != XC_OK) {
+            if (err)
+                *err = orc == XC_ERR_LOCK
+                           ? str_printf("%s: the database is being written by "
+                                        "another insearch process", dbpath)
+                           : str_printf("%s: cannot open the database: %s",
+                                        h->layout.shards[i].path, xc_last_error());
+            return orc == XC_ERR_LOCK ? IDX_ERR_LOCK : IDX_ERR;
+        }
+    }
+    return IDX_OK;
+}
+
+/* Put the index made in `tmp` in the held index's place in one atomic
+ * exchange of the two folders, so that its path always holds a whole
+ * index; then remove the old one. On failure both stay as they were;
+ * `what` names the new one in the message. */
+static int index_swap_in(held_index *h, const char *tmp, const char *what,
+                         char **err)
+{
+    const char *dbpath = h->layout.dbpath;
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dbpath, RENAME_EXCHANGE) != 0) {
+        if (err)
+            *err = str_printf("%s: cannot put the %s in place: %s (the index "
+                              "is unchanged)", dbpath, what, strerror(errno));
+        return IDX_ERR;
+    }
+    for (size_t i = 0; i < h->layout.n_shards; i++) {
+        xc_db_close(h->db[i]);
+        h->db[i] = NULL;
+    }
+    remove_tree(tmp); /* now the old index */
+    return IDX_OK;
+}
+
+static void index_release(held_index *h)
+{
+    for (size_t i = 0; i < h->layout.n_shards; i++) {
+        xc_db_close(h->db[i]);
+        free(h->layout.shards[i].path);
+    }
+    if (h->lock_fd >= 0) {
+        if (ftruncate(h->lock_fd, 0) != 0) {
+            /* as in idx_close */
+        }
+        close(h->lock_fd);
+    }
+}
+
 /* The bytes of the regular files under `path`. */
 static uint64_t tree_bytes(const char *path)
 {
@@ -2040,20 +2110,9 @@ static int sync_path(const char *path, int dir)
 int idx_compact(const char *dbpath, int wait_for_lock, uint64_t *bytes_before,
                 uint64_t *bytes_after, char **err)
 {
-    idx_indexer old;
-    memset(&old, 0, sizeof old);
-    old.dbpath = (char *)dbpath;
-    xc_db *held[MAX_SHARDS] = {NULL};
     size_t dl = strlen(dbpath);
     while (dl > 1 && dbpath[dl - 1] == '/')
         dl--;
-    char *tmp = str_printf("%.*s.compact", (int)dl, dbpath);
-    int rc = IDX_OK, lock_fd = -1;
-    if (!tmp) {
-        if (err)
-            *err = str_dup("out of memory");
-        return IDX_ERR;
-    }
     if (bytes_before)
         *bytes_before = 0;
     if (bytes_after)
@@ -2062,34 +2121,21 @@ int idx_compact(const char *dbpath, int wait_for_lock, uint64_t *bytes_before,
     if (stat(dbpath, &st) != 0 || !S_ISDIR(st.st_mode)) {
         if (err)
             *err = str_printf("%s: no index here", dbpath);
-        free(tmp);
         return IDX_ERR;
     }
     if (!path_exists(dbpath, "XAPIANDB") && !path_exists(dbpath, "iamglass")) {
         if (err)
             *err = str_printf("%s: not an index (no XAPIANDB or iamglass)", dbpath);
-        free(tmp);
         return IDX_ERR;
     }
-    rc = writer_lock(dbpath, wait_for_lock, &lock_fd, err);
-    if (rc != IDX_OK)
-        goto done;
-    if (layout_shards(&old, err) != 0 || old.creating || old.n_shards == 0) {
-        if (err && !*err)
-            *err = str_printf("%s: not an index (no XAPIANDB or iamglass)", dbpath);
-        rc = IDX_ERR;
-        goto done;
+    char *tmp = str_printf("%.*s.compact", (int)dl, dbpath);
+    if (!tmp) {
+        if (err)
+            *err = str_dup("out of memory");
+        return IDX_ERR;
     }
-    /* Held open for writing: Xapian's own lock too, for the whole run. */
-    for (size_t i = 0; i < old.n_shards && rc == IDX_OK; i++) {
-        int orc = xc_db_open(old.shards[i].path, XC_OPEN_WRITE, &held[i]);
-        if (orc != XC_OK) {
-            if (err)
-                *err = str_printf("%s: cannot open the database: %s",
-                                  old.shards[i].path, xc_last_error());
-            rc = orc == XC_ERR_LOCK ? IDX_ERR_LOCK : IDX_ERR;
-        }
-    }
+    held_index h;
+    int rc = index_hold(&h, dbpath, wait_for_lock, err);
     if (rc != IDX_OK)
         goto done;
     if (bytes_before)
@@ -2100,19 +2146,20 @@ int idx_compact(const char *dbpath, int wait_for_lock, uint64_t *bytes_before,
         rc = IDX_ERR;
         goto done;
     }
-    int single = strcmp(old.shards[0].path, dbpath) == 0;
+    /* one database in the folder itself, or shard-N and a stub */
+    int single = strcmp(h.layout.shards[0].path, dbpath) == 0;
     if (!single && mkdir(tmp, 0755) != 0) {
         if (err)
             *err = str_printf("%s: cannot create: %s", tmp, strerror(errno));
         rc = IDX_ERR;
         goto done;
     }
-    for (size_t i = 0; i < old.n_shards && rc == IDX_OK; i++) {
+    for (size_t i = 0; i < h.layout.n_shards && rc == IDX_OK; i++) {
         char *dst = single ? str_dup(tmp) : str_printf("%s/shard-%zu", tmp, i);
-        if (!dst || xc_db_compact(old.shards[i].path, dst) != XC_OK) {
+        if (!dst || xc_db_compact(h.layout.shards[i].path, dst) != XC_OK) {
             if (err)
                 *err = str_printf("%s: compacting failed: %s (the index is "
-                                  "unchanged)", old.shards[i].path,
+                                  "unchanged)", h.layout.shards[i].path,
                                   dst ? xc_last_error() : "out of memory");
             rc = IDX_ERR;
         }
@@ -2122,7 +2169,7 @@ int idx_compact(const char *dbpath, int wait_for_lock, uint64_t *bytes_before,
         idx_indexer neu;
         memset(&neu, 0, sizeof neu);
         neu.dbpath = tmp;
-        neu.n_shards = old.n_shards;
+        neu.n_shards = h.layout.n_shards;
         if (write_stub(&neu, err) != 0)
             rc = IDX_ERR;
     }
@@ -2139,37 +2186,14 @@ int idx_compact(const char *dbpath, int wait_for_lock, uint64_t *bytes_before,
             rc = IDX_ERR;
         }
     }
-    if (rc != IDX_OK) {
-        remove_tree(tmp);
-        goto done;
-    }
-    if (bytes_after)
+    if (rc == IDX_OK && bytes_after)
         *bytes_after = tree_bytes(tmp);
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dbpath, RENAME_EXCHANGE) != 0) {
-        if (err)
-            *err = str_printf("%s: cannot put the compacted index in place: "
-                              "%s (the index is unchanged)", dbpath,
-                              strerror(errno));
+    if (rc == IDX_OK)
+        rc = index_swap_in(&h, tmp, "compacted index", err);
+    if (rc != IDX_OK)
         remove_tree(tmp);
-        rc = IDX_ERR;
-        goto done;
-    }
-    for (size_t i = 0; i < old.n_shards; i++) {
-        xc_db_close(held[i]);
-        held[i] = NULL;
-    }
-    remove_tree(tmp); /* now the old index */
 done:
-    for (size_t i = 0; i < old.n_shards; i++) {
-        xc_db_close(held[i]);
-        free(old.shards[i].path);
-    }
-    if (lock_fd >= 0) {
-        if (ftruncate(lock_fd, 0) != 0) {
-            /* as in idx_close */
-        }
-        close(lock_fd);
-    }
+    index_release(&h);
     free(tmp);
     return rc;
 }
@@ -2182,10 +2206,7 @@ int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
         memset(stats, 0, sizeof *stats);
     /* Hold the old shards for writing: the lock keeps other indexers out
      * until the new index has replaced this one. */
-    idx_indexer old;
-    memset(&old, 0, sizeof old);
-    old.dbpath = (char *)dbpath;
-    xc_db *held[MAX_SHARDS] = {NULL};
+    held_index h;
     char **sources = NULL;
     size_t n_sources = 0, cap = 0;
     /* "db/" names the folder db: its sibling is "db.rebuild", not
@@ -2200,27 +2221,9 @@ int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
             *err = str_dup("out of memory");
         return IDX_ERR;
     }
-    int lock_fd = -1;
-    rc = writer_lock(dbpath, opt && opt->wait_for_lock, &lock_fd, err);
-    if (rc != IDX_OK)
-        goto done;
-    if (layout_shards(&old, err) != 0) {
-        rc = IDX_ERR;
-        goto done;
-    }
-    for (size_t i = 0; i < old.n_shards && rc == IDX_OK; i++) {
-        int orc = xc_db_open(old.shards[i].path, XC_OPEN_WRITE, &held[i]);
-        if (orc != XC_OK) {
-            if (err)
-                *err = orc == XC_ERR_LOCK
-                           ? str_printf("%s: the database is being written by "
-                                        "another insearch process", dbpath)
-                           : str_printf("%s: cannot open the database: %s",
-                                        old.shards[i].path, xc_last_error());
-            rc = orc == XC_ERR_LOCK ? IDX_ERR_LOCK : IDX_ERR;
-            break;
-        }
-        if (collect_sources(held[i], &sources, &n_sources, &cap) < 0) {
+    rc = index_hold(&h, dbpath, opt && opt->wait_for_lock, err);
+    for (size_t i = 0; i < h.layout.n_shards && rc == IDX_OK; i++) {
+        if (collect_sources(h.db[i], &sources, &n_sources, &cap) < 0) {
             if (err)
                 *err = xc_message("reading the indexed files");
             rc = IDX_ERR;
@@ -2262,32 +2265,11 @@ int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
         remove_tree(tmp);
         goto done;
     }
-    /* The switch: one atomic exchange of the two folders, so that the
-     * index path always holds a whole index. */
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dbpath, RENAME_EXCHANGE) != 0) {
-        if (err)
-            *err = str_printf("%s: cannot put the new index in place: %s "
-                              "(the old one is unchanged; the new one is in "
-                              "%s)", dbpath, strerror(errno), tmp);
-        rc = IDX_ERR;
-        goto done;
-    }
-    for (size_t i = 0; i < old.n_shards; i++) {
-        xc_db_close(held[i]);
-        held[i] = NULL;
-    }
-    remove_tree(tmp); /* now the old index */
+    /* The switch; until it, the old index is untouched. On failure the
+     * new one is left in tmp (a later run removes it). */
+    rc = index_swap_in(&h, tmp, "new index", err);
 done:
-    for (size_t i = 0; i < old.n_shards; i++) {
-        xc_db_close(held[i]);
-        free(old.shards[i].path);
-    }
-    if (lock_fd >= 0) {
-        if (ftruncate(lock_fd, 0) != 0) {
-            /* as in idx_close */
-        }
-        close(lock_fd);
-    }
+    index_release(&h);
     for (size_t i = 0; i < n_sources; i++)
         free(sources[i]);
     free(sources);

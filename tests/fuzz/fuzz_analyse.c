@@ -21,16 +21,9 @@
 
 #include "stemmer/stemmer.h"
 #include "stemmer/stemmer-private.h"
+#include "tests/fuzz/fuzz-common.h"
 
 /* A check that fails aborts, so libFuzzer keeps the input as a crash. */
-#define FUZZ_CHECK(cond)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-                    __LINE__, #cond);                                       \
-            abort();                                                        \
-        }                                                                   \
-    } while (0)
 
 /* Inputs longer than this are cut: the chain works in chunks of its own,
  * so longer inputs find nothing new and only slow the search. */
@@ -179,39 +172,6 @@ static void check_same(const recs *a, const recs *b, const char *what)
 /* Strict UTF-8 (RFC 3629: no overlongs, surrogates or values above
  * U+10FFFF), written here rather than taken from stemmer/ so the check does
  * not share the code it checks. */
-static int utf8_valid(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 1; cp = c & 0x1F; min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2; cp = c & 0x0F; min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3; cp = c & 0x07; min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (len - i <= n)
-            return 0;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += n + 1;
-    }
-    return 1;
-}
-
 static stm_analyser *new_analyser(stm_mode mode, int icu_only)
 {
     stm_analyser *an = NULL;

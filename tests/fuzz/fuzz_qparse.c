@@ -13,15 +13,8 @@
 #include <string.h>
 
 #include "searcher/qparse.h"
+#include "tests/fuzz/fuzz-common.h"
 
-#define FUZZ_CHECK(cond)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-                    __LINE__, #cond);                                       \
-            abort();                                                        \
-        }                                                                   \
-    } while (0)
 
 static const char *const fields[] = {
     "provider", "urn", "type", "kind", "grade", "year", "date", "section",

@@ -29,15 +29,8 @@
 #include "searcher/searcher.h"
 #include "util/buf.h"
 #include "web/web.h"
+#include "tests/fuzz/fuzz-common.h"
 
-#define FUZZ_CHECK(cond)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-                    __LINE__, #cond);                                       \
-            abort();                                                        \
-        }                                                                   \
-    } while (0)
 
 /* Three providers of different kinds, types, eras and grades, so that the
  * filters, facets, history and similarity all have something to chew. */
