@@ -493,8 +493,9 @@ if [ -n "${OK[insearch]:-}" ] && command -v rg >/dev/null 2>&1; then
             "$TIMECMD" -q -o "$WORKDIR/rg.q" rg -l -i -F -- "$ph" "$CORPUS"
         done
         rgn=$(rg -l -i -F -- "$ph" "$CORPUS" | wc -l)
-        insn=$("$INSEARCH" search --db "$WORKDIR/db-insearch" --json --by-report --limit 1 "$q" 2>/dev/null |
-            sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+        # every report's best passage, counted (the total is an estimate)
+        insn=$("$INSEARCH" search --db "$WORKDIR/db-insearch" --json --by-report --limit 1000000 "$q" 2>/dev/null |
+            grep -o '"rank":' | wc -l)
         RG_LINES+=("$(printf '  %-36s ripgrep %5s files, insearch %5s reports' "$q" "$rgn" "${insn:-?}")")
     done
     # rg exits 1 when nothing matched: not a failure here
