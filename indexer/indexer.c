@@ -812,13 +812,15 @@ static int workers_start(idx_indexer *ix, char **err)
     size_t n = ix->n_shards;
     if (ix->jobs && ix->jobs < n)
         n = ix->jobs;
+    /* Set before any thread runs: each worker's share of the shards is
+     * computed from it, and a shard must never have two writers. */
+    ix->n_threads = n;
     for (size_t t = 0; t < n; t++) {
         worker *w = &ix->workers[t];
         w->ix = ix;
         w->t = t;
-        ix->n_threads = t + 1;
         if (pthread_create(&w->thread, NULL, shard_worker, w) != 0) {
-            ix->n_threads = t;
+            /* no file has been queued yet; idx_close ends the others */
             if (err)
                 *err = str_dup("cannot start an indexing thread");
             return IDX_ERR;
