@@ -326,6 +326,20 @@ int srch_show(srch_db *db, const char *key, srch_shown **out, srch_error *err)
     }
     if (rid[0])
         s->report = srch_report_load(db, rid);
+    if (!s->report && rid[0]) {
+        /* The record is there but cannot be read: a damaged index, not a
+         * report that was never indexed. */
+        char qterm[64];
+        uint32_t n = 0;
+        snprintf(qterm, sizeof qterm, "%s%s", TERM_UNIQUE, rid);
+        if (xc_db_termfreq(db->db, qterm, &n) == XC_OK && n > 0) {
+            srch_set_error(err, SRCH_ERR,
+                           "the index is damaged: the record of report %s "
+                           "cannot be read", rid);
+            srch_shown_free(s);
+            return SRCH_ERR;
+        }
+    }
     if (!s->report) {
         srch_set_error(err, SRCH_ERR_NOT_FOUND,
                        "no report '%s' in the index (give a report id, a URN "
