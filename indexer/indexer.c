@@ -1362,9 +1362,10 @@ static int write_passages(shard *sh, const rpt_report *r,
             rc = IDX_ERR;
             break;
         }
-        /* Passage data: section title, page, then the text; the report
-         * id and the passage index are values (searcher/records.c). The
-         * report record holds no text, so a search inflates only the
+        /* Passage text: section title, page, then the text, in a value
+         * (SLOT_PASSAGE_TEXT says why); the report id and the passage
+         * index are values too (searcher/records.c). The
+         * report record holds no text, so a search reads only the
          * passages it shows. */
         char nbuf[24], obuf[64], dbuf[80], abuf[80];
         snprintf(nbuf, sizeof nbuf, "%zu", i);
@@ -1396,7 +1397,8 @@ static int write_passages(shard *sh, const rpt_report *r,
             break;
         }
         if (buf_error(&data) ||
-            xc_doc_set_data(doc, data.data, data.len) != XC_OK ||
+            xc_doc_add_value(doc, SLOT_PASSAGE_TEXT, data.data, data.len) !=
+                XC_OK ||
             add_bool(doc, TERM_DOCTYPE, "passage") != XC_OK ||
             xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
             xc_doc_add_value(doc, SLOT_ORDER, obuf, strlen(obuf)) != XC_OK ||

@@ -376,7 +376,7 @@ static void cut_passage(srch_db *db, cut_ctx *c, xc_doc *doc, uint32_t docid)
 {
     const char *data;
     size_t len;
-    if (!doc || xc_doc_get_data(doc, &data, &len) != XC_OK)
+    if (!doc || srch_passage_text(doc, &data, &len) != 0)
         return;
     /* section title \n page \n text (indexer.c) */
     const char *nl1 = memchr(data, '\n', len);

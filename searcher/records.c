@@ -243,12 +243,21 @@ static int fill_themes(srch_db *db, srch_hit *h, xc_doc *doc)
     return 0;
 }
 
+int srch_passage_text(xc_doc *doc, const char **data, size_t *len)
+{
+    if (xc_doc_get_value(doc, SLOT_PASSAGE_TEXT, data, len) != XC_OK)
+        return -1;
+    if (*len > 0)
+        return 0;
+    return xc_doc_get_data(doc, data, len) == XC_OK ? 0 : -1;
+}
+
 int srch_passage_fill(srch_db *db, srch_hit *h, xc_doc *doc,
                       const srch_report *r, unsigned index)
 {
     const char *data;
     size_t len;
-    if (xc_doc_get_data(doc, &data, &len) != XC_OK)
+    if (srch_passage_text(doc, &data, &len) != 0)
         return -1;
     /* section title \n page \n text (indexer.c) */
     const char *nl1 = memchr(data, '\n', len);

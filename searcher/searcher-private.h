@@ -78,6 +78,10 @@ int srch_make_snippet(srch_db *db, const char *text, size_t len,
 srch_report *srch_report_parse(const char *data, size_t len);
 /* The report id and passage index of a passage document. */
 int srch_passage_locate(xc_doc *doc, char rid[13], unsigned *index);
+/* A passage's "section title \n page \n text", borrowed like
+ * xc_doc_get_data: its SLOT_PASSAGE_TEXT value, else (an index made
+ * before that slot) its document data. */
+int srch_passage_text(xc_doc *doc, const char **data, size_t *len);
 /* Fill a hit's passage, section, page, index, themes and polarity from its
  * document. */
 int srch_passage_fill(srch_db *db, srch_hit *h, xc_doc *doc,

@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "indexer/indexer.h"
+#include "indexer/terms.h"
 #include "searcher/searcher.h"
 #include "util/buf.h"
+#include "xapian-c/xapian-c.h"
 
 static char tmpdir[256];
 static char dbdir[300];
@@ -782,6 +784,79 @@ START_TEST(test_second_writer_named_or_waits)
 }
 END_TEST
 
+/* Rewrite every passage of every shard the way indexes made before
+ * SLOT_PASSAGE_TEXT stored it: the text in the document data, no value.
+ * Returns how many passages it rewrote. */
+static size_t rewrite_passages_old_layout(void)
+{
+    size_t rewritten = 0;
+    for (int s = 0; s < 16; s++) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/shard-%d", dbdir, s);
+        struct stat st;
+        if (stat(path, &st) != 0)
+            break;
+        xc_db *db = NULL;
+        ck_assert_int_eq(xc_db_open(path, XC_OPEN_WRITE_EXISTING, &db), XC_OK);
+        uint32_t ids[4096];
+        size_t n = 0;
+        ck_assert_int_eq(xc_db_postings(db, TERM_DOCTYPE "passage", ids, 4096, &n),
+                         XC_OK);
+        ck_assert_uint_lt(n, 4096);
+        for (size_t i = 0; i < n; i++) {
+            xc_doc *doc = NULL;
+            ck_assert_int_eq(xc_db_get_document(db, ids[i], &doc), XC_OK);
+            const char *v;
+            size_t vn;
+            ck_assert_int_eq(xc_doc_get_value(doc, SLOT_PASSAGE_TEXT, &v, &vn), XC_OK);
+            ck_assert_uint_gt(vn, 0); /* a new index has the value */
+            char *text = strndup(v, vn);
+            ck_assert_int_eq(xc_doc_set_data(doc, text, vn), XC_OK);
+            ck_assert_int_eq(xc_doc_add_value(doc, SLOT_PASSAGE_TEXT, "", 0), XC_OK);
+            /* added before the original goes: the copy reads its terms
+             * from it */
+            ck_assert_int_eq(xc_db_add_document(db, doc, NULL), XC_OK);
+            ck_assert_int_eq(xc_db_delete_document(db, ids[i]), XC_OK);
+            free(text);
+            xc_doc_free(doc);
+            rewritten++;
+        }
+        ck_assert_int_eq(xc_db_commit(db), XC_OK);
+        xc_db_close(db);
+    }
+    return rewritten;
+}
+
+/* A passage's text moved from the document data to a value (format
+ * feature 3); an index made before that must read the same. */
+START_TEST(test_passage_text_old_layout)
+{
+    const char *queries[] = {"Prevent", "apprentices", "\"off-the-job\""};
+    srch_results *before[3];
+    for (int q = 0; q < 3; q++) {
+        before[q] = search(queries[q], 0);
+        ck_assert_uint_ge(before[q]->n_hits, 1);
+    }
+    size_t n = count_passages();
+    ck_assert_uint_gt(n, 0);
+    ck_assert_uint_eq(rewrite_passages_old_layout(), n); /* every one */
+    for (int q = 0; q < 3; q++) {
+        srch_results *after = search(queries[q], 0);
+        ck_assert_uint_eq(after->n_hits, before[q]->n_hits);
+        for (size_t i = 0; i < after->n_hits; i++) {
+            const srch_hit *a = &after->hits[i], *b = &before[q]->hits[i];
+            ck_assert_str_eq(a->passage, b->passage);
+            ck_assert_str_eq(a->section, b->section);
+            ck_assert_str_eq(a->snippet, b->snippet);
+            ck_assert_uint_eq(a->page, b->page);
+            ck_assert_uint_eq(a->passage_index, b->passage_index);
+        }
+        srch_results_free(after);
+        srch_results_free(before[q]);
+    }
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -806,6 +881,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_other_themes_rebuild_or_nothing);
     tcase_add_test(tc, test_history_and_similar);
     tcase_add_test(tc, test_second_writer_named_or_waits);
+    tcase_add_test(tc, test_passage_text_old_layout);
     suite_add_tcase(s, tc);
     return s;
 }
