@@ -60,6 +60,7 @@ int cmd_strengths(cli_ctx *ctx, int argc, char **argv);
 int cmd_distinctive(cli_ctx *ctx, int argc, char **argv);
 int cmd_similar(cli_ctx *ctx, int argc, char **argv);
 int cmd_history(cli_ctx *ctx, int argc, char **argv);
+int cmd_plan(cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 
 extern const char cli_help_index[];
@@ -73,6 +74,7 @@ extern const char cli_help_weaknesses[];
 extern const char cli_help_distinctive[];
 extern const char cli_help_similar[];
 extern const char cli_help_history[];
+extern const char cli_help_plan[];
 extern const char cli_help_serve[];
 
 #endif /* INSEARCH_CLI_H */

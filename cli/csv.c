@@ -20,6 +20,11 @@ static void field(buf *b, const char *s, int last)
     buf_puts(b, last ? "\r\n" : ",");
 }
 
+void cli_csv_field(buf *b, const char *s, int last)
+{
+    field(b, s, last);
+}
+
 static void field_unsigned(buf *b, unsigned long v, int known)
 {
     char tmp[32];

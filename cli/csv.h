@@ -18,4 +18,8 @@
  * other people's text. */
 void cli_csv_search(buf *b, const srch_results *res);
 
+/* One field so written (quoted, quotes doubled, formula guard), then ','
+ * or, for the last of a row, CRLF: for other tables (cli/plan_doc.c). */
+void cli_csv_field(buf *b, const char *s, int last);
+
 #endif /* INSEARCH_CLI_CSV_H */

@@ -39,6 +39,9 @@ static const char *const usage_text =
     "                      that moved between weakness and strength\n"
     "  similar URN|NAME    comparable providers (--improved: those that\n"
     "                      fixed the same weaknesses)\n"
+    "  plan URN|NAME       a development plan drafted from the latest\n"
+    "                      report's areas for improvement (or a report's),\n"
+    "                      with progress since the inspection before\n"
     "  serve               the search page and JSON API in your browser\n"
     "                      (http://127.0.0.1:8080/)\n"
     "  help [COMMAND]      help, e.g. 'insearch help search' for the query "
@@ -114,6 +117,7 @@ static const cli_command commands[] = {
     {"distinctive", cmd_distinctive, cli_help_distinctive},
     {"history", cmd_history, cli_help_history},
     {"similar", cmd_similar, cli_help_similar},
+    {"plan", cmd_plan, cli_help_plan},
     {"serve", cmd_serve, cli_help_serve},
     {"help", cmd_help, NULL},
     {"version", cmd_version, NULL},

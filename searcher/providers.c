@@ -1029,3 +1029,124 @@ done:
         srch_similar_free(s);
     return rc;
 }
+
+/* ------------------------------------------------------------ plan */
+
+srch_hit *srch_best_passage(srch_db *db, srch_report ***reports,
+                            size_t *n_reports, const char *rid, size_t t,
+                            const char *pol)
+{
+    return best_passage(db, reports, n_reports, rid, t, pol);
+}
+
+void srch_fixers_free(srch_fixer *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].provider);
+        free(v[i].urn);
+    }
+    free(v);
+}
+
+static int cmp_fixer(const void *a, const void *b)
+{
+    const srch_fixer *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return strcmp(x->before, y->before);
+}
+
+int srch_theme_fixers(srch_db *db, const char *rid, const size_t *themes,
+                      size_t n, unsigned limit, srch_fixer **out,
+                      size_t *n_out, srch_error *err)
+{
+    memset(err, 0, sizeof *err);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = NULL;
+        n_out[i] = 0;
+    }
+    table t;
+    int rc = table_load(db, &t, err);
+    if (rc != SRCH_OK) {
+        table_free(&t);
+        return rc;
+    }
+    rec *me = NULL;
+    for (size_t i = 0; i < t.n && !me; i++)
+        if (strcmp(t.v[i].rid, rid) == 0)
+            me = &t.v[i];
+    if (!me) {
+        srch_set_error(err, SRCH_ERR_NOT_FOUND,
+                       "no inspection report with id '%s'", rid);
+        table_free(&t);
+        return SRCH_ERR_NOT_FOUND;
+    }
+    size_t nt = t.nt;
+    for (size_t k = 0; k < n && rc == SRCH_OK; k++) {
+        size_t th = themes[k];
+        if (th >= nt)
+            continue;
+        srch_fixer *v = calloc(t.n ? t.n : 1, sizeof *v);
+        size_t nv = 0;
+        if (!v) {
+            rc = SRCH_ERR;
+            break;
+        }
+        /* the table is sorted by provider then date: a provider's reports
+         * are a run, and each pair of neighbours is a report and the next */
+        for (size_t i = 0; i < t.n;) {
+            size_t j = i;
+            while (j < t.n && strcmp(t.v[j].key, t.v[i].key) == 0)
+                j++;
+            if (strcmp(t.v[i].key, me->key) != 0) {
+                cand best;
+                memset(&best, 0, sizeof best);
+                for (size_t a = i; a + 1 < j; a++) {
+                    rec *before = &t.v[a], *next = &t.v[a + 1];
+                    if (!is_main(before->weak, nt, th) ||
+                        !is_main(next->strong, nt, th) ||
+                        is_main(next->weak, nt, th))
+                        continue;
+                    cand c;
+                    memset(&c, 0, sizeof c);
+                    c.r = before;
+                    c.after = next;
+                    compare(&t, me, &c, DEFAULT_FINDINGS_WEIGHT);
+                    if (!best.r || c.score > best.score)
+                        best = c;
+                }
+                if (best.r) {
+                    srch_fixer *f = &v[nv++];
+                    f->provider = str_dup(best.r->name);
+                    f->urn = str_dup(all_digits(best.r->key) ? best.r->key
+                                                             : "");
+                    snprintf(f->before, sizeof f->before, "%s", best.r->rid);
+                    snprintf(f->after, sizeof f->after, "%s",
+                             best.after->rid);
+                    f->score = best.score;
+                    if (!f->provider || !f->urn)
+                        rc = SRCH_ERR;
+                }
+            }
+            i = j;
+        }
+        qsort(v, nv, sizeof *v, cmp_fixer);
+        while (nv > limit) {
+            nv--;
+            free(v[nv].provider);
+            free(v[nv].urn);
+        }
+        out[k] = v;
+        n_out[k] = nv;
+    }
+    table_free(&t);
+    if (rc != SRCH_OK) {
+        for (size_t k = 0; k < n; k++) {
+            srch_fixers_free(out[k], n_out[k]);
+            out[k] = NULL;
+            n_out[k] = 0;
+        }
+        srch_set_error(err, SRCH_ERR, "out of memory");
+    }
+    return rc;
+}

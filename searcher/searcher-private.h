@@ -111,4 +111,29 @@ int srch_enquire_new(srch_db *db, xc_enquire **out);
  * on an index made before SLOT_DATE_ORDER, by date then document id. */
 int srch_sort_by_date(srch_db *db, xc_enquire *enq, int descending);
 
+/* ---- providers.c, for plan.c ---- */
+
+/* A provider whose report `before` had theme t as a main weakness and
+ * whose next report `after` has it as a main strength and not as a main
+ * weakness. */
+typedef struct srch_fixer {
+    char *provider, *urn;
+    char before[13], after[13];
+    double score;          /* `similar`'s score of `before` against me */
+} srch_fixer;
+
+/* For each of the n themes (taxonomy indexes), at most `limit` fixers,
+ * most like report `rid` first, one per provider, its own provider left
+ * out: out[i] (malloc'd array, *n_out[i] long; free with
+ * srch_fixers_free). */
+int srch_theme_fixers(srch_db *db, const char *rid, const size_t *themes,
+                      size_t n, unsigned limit, srch_fixer **out,
+                      size_t *n_out, srch_error *err);
+void srch_fixers_free(srch_fixer *v, size_t n);
+/* The passage of report `rid` most about theme t with polarity `pol` (any
+ * when NULL), its report loaded once into *reports; NULL when none. */
+srch_hit *srch_best_passage(srch_db *db, srch_report ***reports,
+                            size_t *n_reports, const char *rid, size_t t,
+                            const char *pol);
+
 #endif /* INSEARCH_SEARCHER_PRIVATE_H */

@@ -391,4 +391,97 @@ int srch_suggest(srch_db *db, const char *prefix, size_t limit,
                  srch_suggestions **out, srch_error *err);
 void srch_suggestions_free(srch_suggestions *s);
 
+/* ---- development plan (searcher/plan.c) ---- */
+
+/* A provider that fixed a weakness: in its report `before` the theme was
+ * one of the main weaknesses, in its next report `after` one of the main
+ * strengths and no longer a main weakness (the main themes of `history`). */
+typedef struct srch_plan_peer {
+    char *provider, *urn;
+    const srch_report *before, *after; /* owned by the plan */
+    double score;             /* how alike: `similar`'s score against the
+                                 report planned from */
+    srch_hit *before_passage; /* its strongest weakness passage on the theme
+                                 in `before` (owned, may be NULL) */
+    srch_hit *after_passage;  /* its strongest strength passage on it in
+                                 `after` (owned) */
+} srch_plan_peer;
+
+/* One theme of the plan: the items about it and who fixed it. */
+typedef struct srch_plan_theme {
+    char *id;                 /* "" for recommendations about no theme */
+    const char *name;         /* "Other" for those (owned by the db) */
+    srch_plan_peer *peers;    /* best first, at most opt->peers */
+    size_t n_peers;
+} srch_plan_theme;
+
+/* Statuses (static strings): "new", "persisting", "worse", "resolved",
+ * "no-evidence"; RAG: "red", "amber", "green" or "" (for the team). */
+typedef struct srch_plan_item {
+    const srch_plan_theme *theme;      /* into plan->themes */
+    const srch_hit *recommendation;    /* the report's own bullet */
+    const srch_hit **evidence;         /* weakness passages on the theme in
+                                          the body, best first */
+    size_t n_evidence;
+    const char *status;   /* NULL without an earlier report; else "new",
+                             "persisting" or "worse" */
+    const char *rag;
+} srch_plan_item;
+
+/* An area for improvement of the earlier report, judged against the
+ * report planned from (doc/API.md, "plan"). */
+typedef struct srch_plan_progress {
+    char *theme_id;                    /* "" when the earlier bullet is
+                                          about no theme (no-evidence) */
+    const char *theme_name;
+    const srch_hit *before;            /* the earlier recommendation */
+    const srch_hit *before_evidence;   /* a body passage then, or NULL */
+    const srch_hit *now;               /* the passage now that shows the
+                                          status, or NULL (no-evidence) */
+    const char *status;   /* "resolved", "persisting", "worse",
+                             "no-evidence" */
+    const char *rag;
+    double weak_before, strong_before, weak_now, strong_now; /* summed
+                             theme strength of the weakness and strength
+                             passages on the theme in each report */
+} srch_plan_progress;
+
+typedef struct srch_plan {
+    char *provider, *urn;
+    const srch_report *report;        /* the report planned from */
+    const srch_report *previous;      /* the earlier report, or NULL */
+    srch_plan_theme *themes;          /* in the order of their first item */
+    size_t n_themes;
+    srch_plan_item *items;            /* grouped by theme */
+    size_t n_items;
+    srch_plan_progress *progress;     /* the earlier report's areas, in its
+                                         order; empty without one */
+    size_t n_progress;
+    size_t n_new;                     /* items whose status is "new" */
+    /* owned: what the pointers above point to */
+    srch_shown *shown, *shown_previous;
+    srch_report **reports;
+    size_t n_reports;
+} srch_plan;
+
+typedef struct srch_plan_options {
+    const char *who;     /* URN or name (its latest report), or a report
+                            id or indexed file */
+    const char *since;   /* an earlier report to compare with (id or file);
+                            NULL: the provider's previous full or short
+                            inspection, else its previous report */
+    int no_since;        /* no comparison */
+    unsigned peers;      /* per theme (default 3) */
+    unsigned evidence;   /* passages per item (default 3) */
+} srch_plan_options;
+
+#define SRCH_PLAN_OPTIONS_INIT {NULL, NULL, 0, 3, 3}
+
+/* `plan`: a development plan drafted from a report's areas for
+ * improvement. SRCH_ERR_NOT_FOUND for an unknown provider or report and
+ * for a report with no areas for improvement (the message says which). */
+int srch_plan_make(srch_db *db, const srch_plan_options *opt,
+                   srch_plan **out, srch_error *err);
+void srch_plan_free(srch_plan *p);
+
 #endif /* INSEARCH_SEARCHER_H */
