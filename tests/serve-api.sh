@@ -127,6 +127,35 @@ status "search.csv with facets is a 400" 400 "/api/search.csv?q=the&facets=1"
 contains "and a JSON error" "$work/st.body" '"kind":"bad_request"'
 status "a malformed query in search.csv is a 400" 400 "/api/search.csv?q=%22open"
 
+# --- the development plan: the CLI's --json, --csv after a byte-order mark, --markdown ---
+same "plan" "/api/plan?provider=1279046" plan --db "$db" --json 1279046
+# report ids depend on where the files are: read them from the plans
+insearch plan --db "$db" --json 1279046 >"$work/plan-ids.json"
+now=$(sed 's/.*"report":{"id":"\([0-9a-f]*\)".*/\1/' "$work/plan-ids.json")
+before=$(sed 's/.*"previous":{"id":"\([0-9a-f]*\)".*/\1/' "$work/plan-ids.json")
+same "plan of a report, no comparison" "/api/plan?report=$now&no_since=1" plan --db "$db" --json --no-since "$now"
+same "plan since a report" "/api/plan?provider=1279046&since=$before" plan --db "$db" --json --since "$before" 1279046
+curl -s -D "$work/plan-csv.hdr" -o "$work/plan-api.csv" "${url%/}/api/plan.csv?provider=denholm"
+insearch plan --db "$db" --csv denholm >"$work/plan-cli.csv"
+{ printf '\357\273\277'; cat "$work/plan-cli.csv"; } >"$work/plan-cli-bom.csv"
+if cmp -s "$work/plan-api.csv" "$work/plan-cli-bom.csv"; then ok; else no "plan.csv is BOM + the CLI's --csv"; head -c 300 "$work/plan-api.csv"; echo; fi
+contains "plan.csv is text/csv" "$work/plan-csv.hdr" "Content-Type: text/csv; charset=utf-8"
+contains "plan.csv is a download" "$work/plan-csv.hdr" 'Content-Disposition: attachment; filename="insearch-plan.csv"'
+curl -s -D "$work/plan-md.hdr" -o "$work/plan-api.md" "${url%/}/api/plan.md?provider=denholm"
+insearch plan --db "$db" --markdown denholm >"$work/plan-cli.md"
+if cmp -s "$work/plan-api.md" "$work/plan-cli.md"; then ok; else no "plan.md is the CLI's --markdown"; head -c 300 "$work/plan-api.md"; echo; fi
+contains "plan.md is markdown" "$work/plan-md.hdr" "Content-Type: text/markdown; charset=utf-8"
+contains "plan.md is a download" "$work/plan-md.hdr" 'Content-Disposition: attachment; filename="insearch-plan.md"'
+status "plan without a provider is a 400" 400 "/api/plan"
+status "plan of an unknown provider is a 404" 404 "/api/plan?provider=nosuchproviderxyz"
+status "plan of a report with no areas for improvement is a 404" 404 "/api/plan?provider=wrexley"
+contains "saying so" "$work/st.body" 'has no areas for improvement'
+status "plan names a report by id, not by a file on the server" 400 "/api/plan?report=%2Fetc%2Fpasswd"
+status "plan: since takes a report id" 400 "/api/plan?provider=53001&since=..%2Fx"
+status "plan: a provider is not a path" 400 "/api/plan?provider=%2Fetc%2Fpasswd"
+status "plan: an error in plan.csv is JSON" 404 "/api/plan.csv?provider=nosuchproviderxyz"
+contains "with kind not_found" "$work/st.body" '"kind":"not_found"'
+
 # --- type-ahead ---
 get "/api/suggest?prefix=North" "$work/sg.json" >/dev/null
 contains "suggest: a provider by the start of its name" "$work/sg.json" '"providers":[{"provider":"Northbrook Skills Limited","urn":"58241","reports":'

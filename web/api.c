@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/csv.h"
+#include "cli/plan_doc.h"
 #include "cli/json.h"
 #include "searcher/qparse.h"
 #include "themes/themes.h"
@@ -509,6 +510,50 @@ static int api_history(srch_db *db, const params *p, buf *out)
     return 200;
 }
 
+/* /api/plan (JSON), /api/plan.csv and /api/plan.md (format 0, 1, 2): the
+ * development plan of `insearch plan`, from the same writers. */
+static int api_plan(srch_db *db, const params *p, int format, buf *out)
+{
+    srch_plan_options po = SRCH_PLAN_OPTIONS_INIT;
+    const char *who = param(p, "provider"), *rid = param(p, "report");
+    const char *since = param(p, "since");
+    int no_since = flag(p, "no_since");
+    if (no_since < 0)
+        return answer_error(out, 400, "bad_request", 0,
+                            "no_since takes 1 or 0");
+    if ((!who || !*who) && (!rid || !*rid))
+        return answer_error(out, 400, "bad_request", 0,
+                            "give provider (a URN or name) or report (an id)");
+    /* a report is named by its id here, never by a file on the server */
+    if (rid && *rid && (strlen(rid) != 12 || strspn(rid, "0123456789abcdef") != 12))
+        return answer_error(out, 400, "bad_request", 0,
+                            "report takes a report id (12 hex digits)");
+    if (since && *since &&
+        (strlen(since) != 12 || strspn(since, "0123456789abcdef") != 12))
+        return answer_error(out, 400, "bad_request", 0,
+                            "since takes a report id (12 hex digits)");
+    if (who && *who && strchr(who, '/'))
+        return answer_error(out, 400, "bad_request", 0,
+                            "provider takes a URN or name");
+    po.who = rid && *rid ? rid : who;
+    po.since = since && *since ? since : NULL;
+    po.no_since = no_since;
+    srch_plan *pl = NULL;
+    srch_error err;
+    memset(&err, 0, sizeof err);
+    if (srch_plan_make(db, &po, &pl, &err) != SRCH_OK)
+        return answer_srch_error(out, &err, 0, 0);
+    if (format == 1) {
+        buf_puts(out, "\xEF\xBB\xBF"); /* for Excel, as search.csv */
+        cli_csv_plan(out, pl);
+    } else if (format == 2)
+        cli_md_plan(out, pl);
+    else
+        cli_json_plan(out, pl);
+    srch_plan_free(pl);
+    return 200;
+}
+
 static int api_suggest(srch_db *db, const params *p, buf *out)
 {
     int status = 0;
@@ -563,7 +608,8 @@ int web_api_answer(srch_db *db, const srch_error *open_err,
     const char *route = path + 5;
     static const char *const known[] = {
         "search", "search.csv", "reports", "themes", "weaknesses", "strengths",
-        "distinctive", "similar", "history", "stats", "suggest"};
+        "distinctive", "similar", "history", "stats", "suggest", "plan",
+        "plan.csv", "plan.md"};
     int found = strncmp(route, "report/", 7) == 0;
     for (size_t i = 0; i < sizeof known / sizeof *known && !found; i++)
         found = strcmp(route, known[i]) == 0;
@@ -594,6 +640,12 @@ int web_api_answer(srch_db *db, const srch_error *open_err,
         status = api_history(db, &p, out);
     else if (!strcmp(route, "suggest"))
         status = api_suggest(db, &p, out);
+    else if (!strcmp(route, "plan"))
+        status = api_plan(db, &p, 0, out);
+    else if (!strcmp(route, "plan.csv"))
+        status = api_plan(db, &p, 1, out);
+    else if (!strcmp(route, "plan.md"))
+        status = api_plan(db, &p, 2, out);
     else if (!strcmp(route, "themes")) {
         srch_theme_list *l = NULL;
         srch_error err;

@@ -220,9 +220,15 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, request *rq,
         return MHD_NO;
     }
     add_common_headers(r, type, cache);
-    if (strncmp(type, "text/csv", 8) == 0)
-        MHD_add_response_header(r, "Content-Disposition",
-                                "attachment; filename=\"insearch-results.csv\"");
+    if (strncmp(type, "text/csv", 8) == 0 ||
+        strncmp(type, "text/markdown", 13) == 0)
+        MHD_add_response_header(
+            r, "Content-Disposition",
+            rq->url && strcmp(rq->url, "/api/plan.csv") == 0
+                ? "attachment; filename=\"insearch-plan.csv\""
+            : rq->url && strcmp(rq->url, "/api/plan.md") == 0
+                ? "attachment; filename=\"insearch-plan.md\""
+                : "attachment; filename=\"insearch-results.csv\"");
     if (status == 405)
         MHD_add_response_header(r, "Allow", "GET, HEAD");
     rq->status = status;
@@ -337,16 +343,19 @@ static enum MHD_Result serve_api(web_server *srv, struct MHD_Connection *conn,
         buf_reset(&b);
         status = web_api_answer(db, &oerr, srv->db_path, url, pl.v, pl.n, &b);
     }
-    int csv = status == 200 && strcmp(url, "/api/search.csv") == 0;
-    if (!csv)
+    int csv = status == 200 && (strcmp(url, "/api/search.csv") == 0 ||
+                                strcmp(url, "/api/plan.csv") == 0);
+    int md = status == 200 && strcmp(url, "/api/plan.md") == 0;
+    if (!csv && !md)
         buf_putc(&b, '\n');
     size_t len;
     char *data = buf_detach(&b, &len);
     if (!data)
         return MHD_NO;
     return send_body(conn, rq, (unsigned)status,
-                     csv ? "text/csv; charset=utf-8; header=present"
-                         : "application/json; charset=utf-8",
+                     csv  ? "text/csv; charset=utf-8; header=present"
+                     : md ? "text/markdown; charset=utf-8"
+                          : "application/json; charset=utf-8",
                      data, len, 1, 0);
 }
 

@@ -239,6 +239,29 @@ await step('the provider view shows the grade history and comparable providers',
   assert(await page.locator('svg.grade-chart circle').count() > 0, 'the grade chart');
 });
 
+await step('the provider view drafts a development plan and downloads it as CSV and markdown', async () => {
+  await page.goto(new URL('/?view=provider&provider=1279046', origin).href);
+  await page.waitForSelector('#provider-name');
+  await page.locator('#plan-button').click();
+  await page.waitForSelector('#plan-title');
+  const plan = await api('/api/plan?provider=1279046');
+  assert((await page.locator('#plan-title').innerText()) === plan.provider.name, 'the plan names the provider');
+  const recs = await page.locator('.plan-item .plan-rec').allInnerTexts();
+  assert(recs.length === plan.items.length, `${recs.length} items shown, API ${plan.items.length}`);
+  plan.items.forEach((it, i) => assert(recs[i].includes(it.recommendation.text), `item ${i + 1} is the report's recommendation`));
+  const statuses = await page.locator('.plan-progress tbody .plan-status').allInnerTexts();
+  assert(JSON.stringify(statuses) === JSON.stringify(plan.progress.map((g) => (g.status === 'no-evidence' ? 'no evidence' : g.status))),
+    `progress since the earlier report: ${statuses.join(', ')}`);
+  for (const [id, name, start] of [['#plan-csv', 'insearch-plan.csv', '\uFEFF"part","item","theme"'], ['#plan-md', 'insearch-plan.md', '# Development plan: Denholm Training Services Ltd']]) {
+    const downloading = page.waitForEvent('download');
+    await page.locator(id).click();
+    const dl = await downloading;
+    assert(dl.suggestedFilename() === name, `file name ${dl.suggestedFilename()}`);
+    const text = (await import('node:fs')).readFileSync(await dl.path(), 'utf8');
+    assert(text.startsWith(start), `${name} starts as it should: ${text.slice(0, 40)}`);
+  }
+});
+
 await step('a malformed query shows the error and its column', async () => {
   await page.goto(base);
   await search('grade:').catch(() => {});

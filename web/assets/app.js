@@ -13,7 +13,7 @@
   const MAX_PAGE = 1000; // the API caps offset + limit; keeps URLs sane
   const FILTERS = ['theme', 'polarity', 'grade', 'type', 'kind', 'from', 'to'];
   const PARAMS = ['view', 'q', ...FILTERS, 'by_report', 'sort', 'page', 'id', 'p', 'provider'];
-  const VIEWS = ['search', 'weaknesses', 'strengths', 'report', 'provider'];
+  const VIEWS = ['search', 'weaknesses', 'strengths', 'report', 'provider', 'plan'];
 
   // Grades the query language knows; facets add any other the index holds.
   const GRADES = ['outstanding', 'good', 'satisfactory', 'requires-improvement', 'inadequate',
@@ -702,6 +702,8 @@
         el('p', { class: 'report-links' },
           link({ view: 'search', q: `urn:${hist.urn}` }, { class: 'button' }, 'Search its reports'),
           ' ',
+          link({ view: 'plan', provider: hist.urn || s.provider }, { class: 'button', id: 'plan-button' }, 'Development plan'),
+          ' ',
           link({ view: 'weaknesses', q: `urn:${hist.urn}` }, { class: 'button quiet' }, 'Its weaknesses'))),
     ];
     parts.push(el('section', { class: 'history', 'aria-labelledby': 'history-title' },
@@ -713,6 +715,81 @@
     clear(ui.view);
     append(ui.view, parts);
     setStatus(`${hist.provider}: ${plural(reports.length, 'report', 'reports')}`);
+  }
+
+  // ---- the development plan view -------------------------------------------------
+
+  // A passage's place in its report: "section, page N".
+  function where(h) {
+    return h ? `${h.section || 'no section'}${h.page ? `, page ${h.page}` : ''}` : '';
+  }
+
+  function statusBadge(status, rag) {
+    if (!status) return null;
+    return el('span', { class: `plan-status rag-${rag || 'none'}`, title: rag ? `RAG ${rag}, from evidence` : 'For the team to judge' },
+      status === 'no-evidence' ? 'no evidence' : status);
+  }
+
+  async function renderPlan(s, seq, signal) {
+    setStatus('Drafting the plan\u2026');
+    const who = encodeURIComponent(s.provider);
+    const plan = await api('/api/plan', `provider=${who}`, signal);
+    if (seq !== renderSeq) return;
+    const r = plan.report || {};
+    const name = plan.provider.name;
+    document.title = `Development plan: ${name} \u2013 insearch`;
+    const parts = [
+      el('header', { class: 'report-head' },
+        el('p', { class: 'kicker' }, 'Development plan (draft)'),
+        el('h1', { id: 'plan-title' }, name),
+        el('p', { class: 'meta' }, plan.provider.urn ? `URN ${plan.provider.urn} \u00b7 ` : '',
+          `${capital(pretty(r.kind))} inspection of ${formatDate(r.date_start)} `, gradeBadge(r.grade)),
+        el('p', { class: 'report-links' },
+          el('a', { class: 'button', id: 'plan-csv', href: `/api/plan.csv?provider=${who}`, download: 'insearch-plan.csv' }, 'Download CSV'),
+          ' ',
+          el('a', { class: 'button', id: 'plan-md', href: `/api/plan.md?provider=${who}`, download: 'insearch-plan.md' }, 'Download markdown'),
+          ' ',
+          link({ view: 'report', id: r.id }, { class: 'button quiet' }, 'The report'),
+          link({ view: 'provider', provider: s.provider }, { class: 'button quiet' }, 'Provider history and peers')),
+        el('p', { class: 'note' }, 'Each area for improvement is the report\u2019s own recommendation, grouped by theme, with the report\u2019s evidence and providers that fixed the same weakness. ', plan.rag_note)),
+    ];
+    const items = plan.items || [];
+    const list = el('ol', { class: 'plan-items' });
+    let theme = null;
+    for (const it of items) {
+      if (it.theme_name !== theme) {
+        theme = it.theme_name;
+        list.appendChild(el('li', { class: 'plan-theme', 'aria-hidden': 'true' }, el('h3', null, theme)));
+      }
+      const peers = it.peers || [];
+      list.appendChild(el('li', { class: 'plan-item', value: String(it.number) },
+        el('p', { class: 'plan-rec' }, el('strong', null, `${it.number}. `), it.recommendation.text, ' ', statusBadge(it.status, it.rag)),
+        el('p', { class: 'meta' }, `${themeName(it.theme) || 'Other'} \u00b7 ${where(it.recommendation)}`),
+        it.evidence && it.evidence.length ? el('div', { class: 'plan-evidence' },
+          el('p', { class: 'moves-label' }, 'What the report says'),
+          it.evidence.map((e) => el('blockquote', null, e.text, el('cite', null, where(e))))) : null,
+        peers.length ? el('div', { class: 'plan-peers' },
+          el('p', { class: 'moves-label' }, 'Who fixed this'),
+          el('ul', null, peers.map((p) => el('li', null,
+            link({ view: 'provider', provider: p.urn || p.provider }, null, p.provider), ': ',
+            gradeBadge(p.before.grade), ` ${formatDate(p.before.date_start)} \u2192 `, gradeBadge(p.after.grade), ` ${formatDate(p.after.date_start)}`,
+            p.passage ? el('blockquote', null, p.passage.text) : null)))) : null));
+    }
+    parts.push(el('section', { class: 'plan', 'aria-labelledby': 'plan-areas' },
+      el('h2', { id: 'plan-areas' }, `Areas for improvement (${items.length})`), list));
+    if (plan.previous) {
+      const rows = (plan.progress || []).map((g) => el('tr', null,
+        el('td', null, g.theme_name), el('td', null, statusBadge(g.status, g.rag)),
+        el('td', null, g.before.text), el('td', null, g.now ? g.now.text : 'Nothing on this theme.')));
+      parts.push(el('section', { class: 'plan-progress', 'aria-labelledby': 'plan-since' },
+        el('h2', { id: 'plan-since' }, `Since the inspection of ${formatDate(plan.previous.date_start)}`),
+        rows.length ? el('table', null,
+          el('thead', null, el('tr', null, el('th', null, 'Theme'), el('th', null, 'Status'), el('th', null, 'Then'), el('th', null, 'Now'))),
+          el('tbody', null, rows)) : el('p', { class: 'empty' }, 'The earlier report made no recommendations.')));
+    }
+    clear(ui.view);
+    append(ui.view, parts);
+    setStatus(`${name}: a plan of ${plural(items.length, 'area', 'areas')} for improvement`);
   }
 
   function themeList(label, ids, cls) {
@@ -822,6 +899,7 @@
     try {
       if (s.view === 'report' && s.id) await renderReport(s, seq, signal);
       else if (s.view === 'provider' && s.provider) await renderProvider(s, seq, signal);
+      else if (s.view === 'plan' && s.provider) await renderPlan(s, seq, signal);
       else if (s.view === 'weaknesses' || s.view === 'strengths') await renderThemesView(s, seq, signal);
       else await renderSearch(s, seq, signal);
     } catch (e) {
