@@ -66,6 +66,14 @@ items() {
 # label FILE LINE: "themes<TAB>polarity" of LABELS.tsv, or nothing
 label() { awk -F'\t' -v f="$1" -v l="$2" '$1 == f && $2 == l { print $3 "\t" $4 }' "$SAMPLES/LABELS.tsv"; }
 
+# rid FILE: the id of a sample report (ids depend on where the file is)
+rid() { insearch show --db "$db" --json "$SAMPLES/$1" | sed -n 's/^{"report":{"id":"\([0-9a-f]*\)".*/\1/p'; }
+harbour11=$(rid harbourside-borough-council-2011.txt)
+river03=$(rid riverside-college-2003.txt)
+denholm19=$(rid denholm-training-services-2019.txt)
+denholm23=$(rid denholm-training-services-2023.txt)
+wrexley=$(rid wrexley-college-2020-interim.txt)
+
 tab=$(printf '\t')
 # --- every bullet is exactly one item; no report without bullets plans ---
 tail -n +2 "$SAMPLES/MANIFEST.tsv" | while IFS="$tab" read -r file kind rest; do
@@ -144,7 +152,7 @@ status() {
 # 2019, is now below that of similar providers with nothing in its favour
 # (worse).
 insearch plan --db "$db" --json 53001 >"$work/harbour.json" 2>&1
-contains "the previous report is found" "$work/harbour.json" '"previous":{"id":"5a58f88a7e6d"'
+contains "the previous report is found" "$work/harbour.json" '"previous":{"id":"'"$harbour11"'"'
 [ "$(status progress-reviews "$work/harbour.json")" = "persisting " ] && ok || no "Harbourside: progress reviews persisting ($(status progress-reviews "$work/harbour.json"))"
 [ "$(status quality-improvement "$work/harbour.json")" = "worse worse " ] && ok || no "Harbourside: quality improvement worse ($(status quality-improvement "$work/harbour.json"))"
 [ "$(status curriculum "$work/harbour.json")" = "resolved " ] && ok || no "Harbourside: curriculum resolved ($(status curriculum "$work/harbour.json"))"
@@ -165,10 +173,10 @@ done
 contains "new weaknesses are listed apart" "$work/denholm.json" '"new_weaknesses":[4]'
 contains "an item on a theme raised before carries its status" "$work/denholm.json" '"theme":"off-the-job","theme_name":"Off-the-job training","recommendation":{"text":"Ensure that all apprentices receive their full entitlement'
 # --since names the earlier report; --no-since leaves it out
-insearch plan --db "$db" --json --since 5a58f88a7e6d 53001 >"$work/since.json" 2>&1
+insearch plan --db "$db" --json --since "$harbour11" 53001 >"$work/since.json" 2>&1
 cmp -s "$work/since.json" "$work/harbour.json" && ok || no "--since the previous report gives the same plan"
 insearch plan --db "$db" --json --since "$SAMPLES/riverside-college-2003.txt" 130611 >"$work/r03.json" 2>&1
-contains "--since an older report by file" "$work/r03.json" '"previous":{"id":"a0f828c8bf0a"'
+contains "--since an older report by file" "$work/r03.json" '"previous":{"id":"'"$river03"'"'
 insearch plan --db "$db" --json --no-since 53001 >"$work/nosince.json" 2>&1
 contains "--no-since: no previous report" "$work/nosince.json" '"previous":null'
 contains "--no-since: no statuses" "$work/nosince.json" '"status":null,"rag":null'
@@ -216,7 +224,7 @@ n=$(sed 's/{"number":/\n/g' "$work/ashby.json" | grep -c '^[0-9]*,"theme":"off-t
 [ "$n" -eq 1 ] && ok || no "Ashby Vale: one off-the-job item ($n)"
 
 # --- the JSON shape ---
-for key in '{"provider":{"name":"Denholm Training Services Ltd","urn":"1279046"' '"report":{"id":"ed39572a99b0"' '"items":[{"number":1,"theme":' '"recommendation":{"text":' '"evidence":[{"text":' '"section":"What does the provider do well and what does it need to do better?"' '"status":' '"peers":[' '"action":null,"owner":null,"milestone":null' '"progress":[{"theme":' '"before":{"text":' '"now":{"text":'; do
+for key in '{"provider":{"name":"Denholm Training Services Ltd","urn":"1279046"' "\"report\":{\"id\":\"$denholm23\"" '"items":[{"number":1,"theme":' '"recommendation":{"text":' '"evidence":[{"text":' '"section":"What does the provider do well and what does it need to do better?"' '"status":' '"peers":[' '"action":null,"owner":null,"milestone":null' '"progress":[{"theme":' '"before":{"text":' '"now":{"text":'; do
     contains "plan JSON has $key" "$work/denholm.json" "$key"
 done
 # items are grouped by theme: no theme comes back after another
@@ -258,14 +266,14 @@ insearch plan --db "$db" 999999 >"$work/e2" 2>&1
 contains "an unknown URN is named" "$work/e2" 'no provider with URN 999999'
 insearch plan --db "$db" wrexley >"$work/e3" 2>&1
 [ $? -eq 1 ] && ok || no "a report with no areas for improvement exits 1"
-contains "a report with no areas for improvement says so" "$work/e3" 'the monitoring report of Wrexley College (2020-11-03, id 436b2350fc2f) has no areas for improvement to plan from'
+contains "a report with no areas for improvement says so" "$work/e3" "the monitoring report of Wrexley College (2020-11-03, id $wrexley) has no areas for improvement to plan from"
 insearch plan --db "$db" "$SAMPLES/kestrel-training-2018-monitoring.txt" >"$work/e4" 2>&1
 contains "a report of weaknesses without recommendations says so" "$work/e4" 'but makes no recommendations'
 insearch plan --db "$db" "$SAMPLES/fe-newsletter-2025.txt" >"$work/e5" 2>&1
 contains "a document that is not a report says so" "$work/e5" 'is not an inspection report'
-insearch plan --db "$db" --since ed39572a99b0 785b5f892898 >"$work/e6" 2>&1
+insearch plan --db "$db" --since "$denholm23" "$denholm19" >"$work/e6" 2>&1
 [ $? -eq 1 ] && ok || no "--since a later report exits 1"
-contains "--since a later report says so" "$work/e6" '--since: report ed39572a99b0 (2023-02-07) is not earlier than the report planned from (2019-02-19)'
+contains "--since a later report says so" "$work/e6" "--since: report $denholm23 (2023-02-07) is not earlier than the report planned from (2019-02-19)"
 insearch plan --db "$db" --since 000000000000 53001 >"$work/e7" 2>&1
 contains "--since an unknown report is named" "$work/e7" "--since: no report '000000000000' in the index"
 insearch plan --db "$db" --json --csv 53001 >"$work/e8" 2>&1
