@@ -132,6 +132,15 @@ static int is_further_action_lead_in(const char *s)
     return ends_with_colon(s) && strcasestr(s, "further action") != NULL;
 }
 
+/* A recommendations heading the parser took for a passage ("What does
+ * Birchley College need to do to improve?" right under a list): short,
+ * no full stop. */
+static int is_heading_passage(const char *s)
+{
+    size_t n = strlen(s);
+    return n < 100 && n && s[n - 1] != '.' && rec_tier(s) == 1;
+}
+
 /* Marks rec[i] for the passages that are recommendations; returns how
  * many. */
 static size_t find_recommendations(const srch_shown *s, char *rec)
@@ -139,12 +148,15 @@ static size_t find_recommendations(const srch_shown *s, char *rec)
     int best = 0;
     for (size_t i = 0; i < s->n_passages; i++) {
         int t = rec_tier(s->passages[i].section);
+        if (is_heading_passage(s->passages[i].passage))
+            t = 1;
         if (t && (!best || t < best))
             best = t;
     }
     size_t n = 0;
     for (size_t i = 0; i < s->n_passages; i++)
         rec[i] = best && rec_tier(s->passages[i].section) == best &&
+                 !is_heading_passage(s->passages[i].passage) &&
                  is_recommendation(s->passages[i].passage);
     /* a bullet between two recommendations of the same section is one,
      * whatever verb it starts with */
@@ -152,11 +164,13 @@ static size_t find_recommendations(const srch_shown *s, char *rec)
         if (!rec[i] && rec[i - 1] && rec[i + 1] &&
             strcmp(s->passages[i - 1].section, s->passages[i].section) == 0 &&
             strcmp(s->passages[i + 1].section, s->passages[i].section) == 0 &&
-            !ends_with_colon(s->passages[i].passage))
+            !ends_with_colon(s->passages[i].passage) &&
+            !is_heading_passage(s->passages[i].passage))
             rec[i] = 2;
     for (size_t i = 0; i < s->n_passages; i++) {
         const srch_hit *h = &s->passages[i];
-        if (is_further_action_lead_in(h->passage))
+        if (is_further_action_lead_in(h->passage) ||
+            is_heading_passage(h->passage))
             /* the bullets after it, in its section */
             for (size_t j = i + 1;
                  j < s->n_passages &&
