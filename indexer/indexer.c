@@ -153,6 +153,9 @@ typedef struct shard {
     /* A write failed: this shard's uncommitted changes may hold half a
      * file, so they are never committed (closing discards them). */
     int failed;
+    /* The shard was created with features "3": its passages' wdfs are
+     * length-normalised (terms.h, WDF_SCALE). */
+    int scaled_wdf;
 } shard;
 
 /* A thread writing shards t, t + n_threads, t + 2 * n_threads, ... */
@@ -610,6 +613,7 @@ static int shard_open_inner(idx_indexer *ix, shard *sh, char **err)
             *err = xc_message(sh->path);
         return IDX_ERR;
     }
+    sh->scaled_wdf = fmt_len == 0;
     if (fmt_len == 0) {
         if (xc_db_set_metadata(sh->db, TERM_META_FORMAT, IDX_FORMAT_VERSION,
                                strlen(IDX_FORMAT_VERSION)) != XC_OK ||
@@ -629,6 +633,18 @@ static int shard_open_inner(idx_indexer *ix, shard *sh, char **err)
         return IDX_ERR;
     }
     free(fmt);
+    if (fmt_len > 0) {
+        char *feat = NULL;
+        size_t feat_len = 0;
+        if (xc_db_get_metadata(sh->db, TERM_META_FEATURES, &feat, &feat_len) !=
+            XC_OK) {
+            if (err)
+                *err = xc_message(sh->path);
+            return IDX_ERR;
+        }
+        sh->scaled_wdf = feat_len > 0 && atoi(feat) >= 3;
+        free(feat);
+    }
     if (known_load(sh) < 0) {
         if (err)
             *err = xc_message(sh->path);
@@ -990,6 +1006,7 @@ typedef struct term_ctx {
     thm_scorer *scorer;
     word_counter *words;
     int rc;
+    size_t tokens; /* positional terms added: the passage's length */
 } term_ctx;
 
 /* One positional term per token: the stem (`Z`), or the protected form
@@ -1021,7 +1038,18 @@ static int add_token_terms(void *vctx, const stm_token *tok)
         ctx->rc = -1;
         return 1;
     }
+    ctx->tokens++;
     return 0;
+}
+
+/* terms.h, WDF_SCALE: the factor a passage of `tokens` terms multiplies
+ * its text terms' wdfs by. */
+static double wdf_factor(size_t tokens)
+{
+    double l = 1.0 - WDF_B + WDF_B * (double)tokens / WDF_PIVOT;
+    if (l > WDF_SCALE)
+        l = WDF_SCALE;
+    return WDF_SCALE / l;
 }
 
 /* Add prefix+value as a boolean term if it fits; over-long values (a
@@ -1334,10 +1362,30 @@ static int add_passage_themes(xc_doc *doc, const thm_set *set,
     return rc;
 }
 
+/* SLOT_PASSAGE_TEXT (terms.h): what a search shows of a passage, in one
+ * value, so that a hit costs one value read, not one per slot. */
+static void pack_passage(buf *out, const thm_set *set, const char *rid,
+                         size_t index, const thm_result *res,
+                         const buf *text)
+{
+    buf_printf(out, "%c%s\t%zu\t%s\t", PASSAGE_PACKED, rid, index,
+               thm_polarity_name(res->polarity));
+    int first = 1;
+    for (size_t t = 0; t < res->n; t++) {
+        if (!res->tagged[t])
+            continue;
+        buf_printf(out, "%s%s:%.17g", first ? "" : ",", thm_set_id(set, t),
+                   res->score[t] > 0 ? res->score[t] : 0.0);
+        first = 0;
+    }
+    buf_putc(out, '\n');
+    buf_append(out, text->data, text->len);
+}
+
 static int write_passages(shard *sh, const rpt_report *r,
                           const char *rid, report_themes *rt, char **err)
 {
-    buf data = BUF_INIT, scratch = BUF_INIT;
+    buf data = BUF_INIT, scratch = BUF_INIT, packed = BUF_INIT;
     int rc = IDX_OK;
     size_t np = r->n_passages;
     const char **texts = malloc((np ? np : 1) * sizeof *texts);
@@ -1377,7 +1425,7 @@ static int write_passages(shard *sh, const rpt_report *r,
         buf_printf(&data, "%s\n%u\n", s ? s->title : "", p->page);
         buf_puts(&data, p->text);
         long lead = thm_lead_in(texts, secs, i);
-        term_ctx tctx = {doc, sh->scorer, &sh->words, 0};
+        term_ctx tctx = {doc, sh->scorer, &sh->words, 0, 0};
         char *aerr = NULL;
         int arc = thm_scorer_begin(sh->scorer, p->text, s ? s->title : NULL,
                                    lead >= 0 ? texts[lead] : NULL, &aerr);
@@ -1387,6 +1435,9 @@ static int write_passages(shard *sh, const rpt_report *r,
         thm_result res;
         if (arc == 0 && !tctx.rc)
             arc = thm_scorer_finish(sh->scorer, &res);
+        if (arc == 0 && !tctx.rc && sh->scaled_wdf && tctx.tokens > 0 &&
+            xc_doc_scale_wdf(doc, "ZK", wdf_factor(tctx.tokens)) != XC_OK)
+            tctx.rc = -1;
         if (arc < 0 || tctx.rc) {
             if (err)
                 *err = str_printf("analysing a passage: %s",
@@ -1396,11 +1447,16 @@ static int write_passages(shard *sh, const rpt_report *r,
             rc = IDX_ERR;
             break;
         }
-        if (buf_error(&data) ||
-            xc_doc_add_value(doc, SLOT_PASSAGE_TEXT, data.data, data.len) !=
-                XC_OK ||
+        buf_reset(&packed);
+        pack_passage(&packed, sh->ix->themes, rid, i, &res, &data);
+        if (buf_error(&data) || buf_error(&packed) ||
+            xc_doc_add_value(doc, SLOT_PASSAGE_TEXT, packed.data,
+                             packed.len) != XC_OK ||
             add_bool(doc, TERM_DOCTYPE, "passage") != XC_OK ||
-            xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK ||
+            /* in the packed value too; read from here only in an index
+             * made before it */
+            (!sh->scaled_wdf &&
+             xc_doc_add_value(doc, SLOT_PASSAGE, nbuf, strlen(nbuf)) != XC_OK) ||
             xc_doc_add_value(doc, SLOT_ORDER, obuf, strlen(obuf)) != XC_OK ||
             xc_doc_add_value(doc, SLOT_DATE_ORDER, dbuf, strlen(dbuf)) != XC_OK ||
             xc_doc_add_value(doc, SLOT_DATE_ORDER_ASC, abuf, strlen(abuf)) != XC_OK ||
@@ -1422,6 +1478,7 @@ static int write_passages(shard *sh, const rpt_report *r,
     free(secs);
     buf_free(&data);
     buf_free(&scratch);
+    buf_free(&packed);
     return rc;
 }
 

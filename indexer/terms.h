@@ -33,7 +33,9 @@
 #define SLOT_DATE 0        /* "YYYY-MM-DD" inspection start */
 #define SLOT_REPORT 2      /* report id: collapse key for --by-report */
 #define SLOT_STAMP 3       /* report record: "size:mtime" of the source */
-#define SLOT_PASSAGE 4     /* passage: its index in the report ("%u") */
+#define SLOT_PASSAGE 4     /* passage: its index in the report ("%u");
+                              not in a shard with features "3", where
+                              SLOT_PASSAGE_TEXT holds it */
 /* Facet slots: the same values as the boolean terms, countable over a
  * whole match with a value-count spy. */
 #define SLOT_KIND 5
@@ -81,22 +83,47 @@
  * Two slots, because a sort key built from several values (a KeyMaker)
  * is not available over Xapian's remote backend. */
 #define SLOT_DATE_ORDER_ASC 19
-/* Passage: its section title, a newline, its page, a newline and its
- * text - what the document data held before. A value, not the document
- * data, because Xapian runs zlib over every document's data on its own
- * (a deflateReset and a deflate per document), which measured as ~9% of
- * indexing time with one document per passage; values are stored as
- * they are. Readers take the document data when the value is absent (an
- * index made before it). */
+/* Passage: everything a search shows of it, in one value, since each
+ * value read is a B-tree look-up of its own (a hit read 8 of them, 12 of
+ * the ~40 block reads per hit of a query): PASSAGE_PACKED, report id,
+ * tab, passage index, tab, polarity, tab, its themes ("id:strength" by
+ * ',', as in SLOT_THEMES and SLOT_THEME_SCORE + i), newline; then its
+ * section title, a newline, its page, a newline and its text - what the
+ * document data held before. A value, not the document data, because
+ * Xapian runs zlib over every document's data on its own (a deflateReset
+ * and a deflate per document), which measured as ~10% of indexing CPU
+ * with one document per passage; values are stored as they are. Readers
+ * take the separate slots and the document data when the value is
+ * absent (an index made before it). */
 #define SLOT_PASSAGE_TEXT 20
+#define PASSAGE_PACKED '\x01'
 /* Passage: theme i's strength (sortable_serialise) in slot
  * SLOT_THEME_SCORE + i, set only when positive; ranks by theme. */
 #define SLOT_THEME_SCORE 100
 
+/* Length normalisation, stored in the wdf (features "3"). A passage's
+ * text terms (Z, K) get wdf = round(tf x WDF_SCALE / L), L = 1 - WDF_B +
+ * WDF_B x length / WDF_PIVOT (length: its tokens), L at most WDF_SCALE.
+ * The searcher's BM25 then runs with b = 0 and k1 x WDF_SCALE, which
+ * gives BM25 with this L (times a constant it divides out): length
+ * normalisation without Xapian reading each matching passage's length,
+ * and weights that seldom tie, so that the tiebreak (SLOT_ORDER, a value
+ * read per tied candidate) is seldom needed. With b = 0 and raw wdfs,
+ * every passage that used a word once tied, and a query for a word in
+ * 10,000 passages read 600 blocks for the tiebreak (doc/DESIGN.md). The
+ * pivot is a constant, not the index's mean, so that a passage's wdfs
+ * never change as the index grows. */
+#define WDF_SCALE 64
+#define WDF_B 0.25
+#define WDF_PIVOT 40.0
+
 #define TERM_META_FORMAT "insearch:format"
 /* What an index was created with beyond its format: "2" for SLOT_ORDER,
  * SLOT_DATE_ORDER, SLOT_DATE_ORDER_ASC and TERM_YEAR on every document;
- * "3" adds SLOT_PASSAGE_TEXT on passages (their document data empty).
+ * "3" adds SLOT_PASSAGE_TEXT on passages (their document data empty,
+ * no SLOT_PASSAGE) and length-normalised wdfs (WDF_SCALE). The indexer writes "3"
+ * documents only into shards created with "3", so that one shard never
+ * mixes two kinds of wdf.
  * Set when a shard is created, never on an older index that a newer
  * insearch adds to (its older documents lack them); the searcher uses
  * them only when it is set. */

@@ -331,7 +331,9 @@ static int typical_passages(srch_db *db, const xc_query *filter,
         while (xc_termiter_next(it, &t, &tl, &wdf) == 1) {
             if (tl == 0 || (t[0] != 'Z' && t[0] != 'K'))
                 continue;
-            len[nc] += wdf;
+            /* length-normalised wdfs (WDF_SCALE) are no counts: a
+             * term is then one */
+            len[nc] += db->scaled_wdf ? 1 : wdf;
             for (size_t k = 0; k < nt; k++)
                 if (strlen(terms[k].term) == tl &&
                     memcmp(terms[k].term, t, tl) == 0) {

@@ -891,6 +891,15 @@ int srch_compile(srch_db *db, const qp_node *root, const char *doctype,
     *out = NULL;
     *text = 0;
     xc_query *q = compile_node(&c, root, 1);
+    double scale = srch_text_weight_scale(db);
+    if (!c.failed && q && c.text && scale != 1.0) {
+        /* before any theme boost joins: only the text's BM25 scales */
+        xc_query *scaled = NULL;
+        if (xc_query_scale_weight(q, scale, &scaled) != XC_OK)
+            c.failed = 1;
+        xc_query_free(q);
+        q = scaled;
+    }
     if (c.failed) {
         xc_query_free(q);
         if (err && err->code == 0)

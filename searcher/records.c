@@ -194,21 +194,103 @@ static int cmp_theme_score(const void *a, const void *b)
     return (x->score < y->score) - (x->score > y->score);
 }
 
+/* A packed SLOT_PASSAGE_TEXT value (terms.h): its header fields (not
+ * NUL-terminated; each ends at a tab or the newline) and the body after
+ * the header. 0 when `v` is packed. */
+typedef struct packed_passage {
+    const char *rid, *index, *polarity, *themes, *body;
+    size_t rid_len, polarity_len, themes_len, body_len;
+} packed_passage;
+
+static int unpack_passage(const char *v, size_t n, packed_passage *pp)
+{
+    if (n == 0 || v[0] != PASSAGE_PACKED)
+        return -1;
+    const char *end = v + n;
+    const char *nl = memchr(v, '\n', n);
+    if (!nl)
+        return -1;
+    const char *f[4];
+    size_t fl[4];
+    const char *p = v + 1;
+    for (int i = 0; i < 4; i++) {
+        const char *stop = i < 3 ? memchr(p, '\t', (size_t)(nl - p)) : nl;
+        if (!stop)
+            return -1;
+        f[i] = p;
+        fl[i] = (size_t)(stop - p);
+        p = stop + 1;
+    }
+    pp->rid = f[0];
+    pp->rid_len = fl[0];
+    pp->index = f[1];
+    pp->polarity = f[2];
+    pp->polarity_len = fl[2];
+    pp->themes = f[3];
+    pp->themes_len = fl[3];
+    pp->body = nl + 1;
+    pp->body_len = (size_t)(end - pp->body);
+    return 0;
+}
+
+static void set_polarity(srch_hit *h, const char *v, size_t n)
+{
+    int p = -1;
+    char pol[16] = "";
+    if (n < sizeof pol) {
+        memcpy(pol, v, n);
+        pol[n] = '\0';
+        p = thm_polarity_from_name(pol);
+    }
+    h->polarity = thm_polarity_name(p < 0 ? THM_NEUTRAL : (thm_polarity)p);
+}
+
+/* The themes of a packed header, "id:strength,...". */
+static int fill_packed_themes(srch_db *db, srch_hit *h,
+                              const packed_passage *pp)
+{
+    set_polarity(h, pp->polarity, pp->polarity_len);
+    if (!db->themes || pp->themes_len == 0)
+        return 0;
+    char *ids = str_ndup(pp->themes, pp->themes_len);
+    if (!ids)
+        return -1;
+    size_t cap = 1;
+    for (size_t i = 0; i < pp->themes_len; i++)
+        cap += ids[i] == ',';
+    h->themes = calloc(cap, sizeof *h->themes);
+    if (!h->themes) {
+        free(ids);
+        return -1;
+    }
+    char *save = NULL;
+    for (char *id = strtok_r(ids, ",", &save); id;
+         id = strtok_r(NULL, ",", &save)) {
+        char *colon = strrchr(id, ':');
+        double score = 0;
+        if (colon) {
+            *colon = '\0';
+            score = strtod(colon + 1, NULL);
+        }
+        srch_hit_theme *ht = &h->themes[h->n_themes];
+        ht->id = str_dup(id);
+        if (!ht->id)
+            break;
+        ht->score = score;
+        h->n_themes++;
+    }
+    free(ids);
+    qsort(h->themes, h->n_themes, sizeof *h->themes, cmp_theme_score);
+    return 0;
+}
+
 /* The themes a passage is tagged with (SLOT_THEMES) and their strengths. */
 static int fill_themes(srch_db *db, srch_hit *h, xc_doc *doc)
 {
     const char *v;
     size_t n;
-    if (xc_doc_get_value(doc, SLOT_POLARITY, &v, &n) == XC_OK) {
-        int p = -1;
-        char pol[16] = "";
-        if (n < sizeof pol) {
-            memcpy(pol, v, n);
-            pol[n] = '\0';
-            p = thm_polarity_from_name(pol);
-        }
-        h->polarity = thm_polarity_name(p < 0 ? THM_NEUTRAL : (thm_polarity)p);
-    }
+    if (xc_doc_get_value(doc, SLOT_POLARITY, &v, &n) == XC_OK)
+        set_polarity(h, v, n);
     if (!db->themes || xc_doc_get_value(doc, SLOT_THEMES, &v, &n) != XC_OK ||
         n == 0)
         return 0;
@@ -247,6 +329,12 @@ int srch_passage_text(xc_doc *doc, const char **data, size_t *len)
 {
     if (xc_doc_get_value(doc, SLOT_PASSAGE_TEXT, data, len) != XC_OK)
         return -1;
+    packed_passage pp;
+    if (unpack_passage(*data, *len, &pp) == 0) {
+        *data = pp.body;
+        *len = pp.body_len;
+        return 0;
+    }
     if (*len > 0)
         return 0;
     return xc_doc_get_data(doc, data, len) == XC_OK ? 0 : -1;
@@ -257,8 +345,16 @@ int srch_passage_fill(srch_db *db, srch_hit *h, xc_doc *doc,
 {
     const char *data;
     size_t len;
-    if (srch_passage_text(doc, &data, &len) != 0)
+    if (xc_doc_get_value(doc, SLOT_PASSAGE_TEXT, &data, &len) != XC_OK)
         return -1;
+    packed_passage pp;
+    int packed = unpack_passage(data, len, &pp) == 0;
+    if (packed) {
+        data = pp.body;
+        len = pp.body_len;
+    } else if (srch_passage_text(doc, &data, &len) != 0) {
+        return -1;
+    }
     /* section title \n page \n text (indexer.c) */
     const char *nl1 = memchr(data, '\n', len);
     const char *nl2 = nl1 ? memchr(nl1 + 1, '\n', (size_t)(data + len - nl1 - 1))
@@ -273,7 +369,7 @@ int srch_passage_fill(srch_db *db, srch_hit *h, xc_doc *doc,
     if (!h->section || !h->passage)
         return -1;
     h->polarity = "neutral";
-    return fill_themes(db, h, doc);
+    return packed ? fill_packed_themes(db, h, &pp) : fill_themes(db, h, doc);
 }
 
 static int cmp_passage_index(const void *a, const void *b)
@@ -287,6 +383,16 @@ int srch_passage_locate(xc_doc *doc, char rid[13], unsigned *index)
 {
     const char *v;
     size_t n;
+    packed_passage pp;
+    if (xc_doc_get_value(doc, SLOT_PASSAGE_TEXT, &v, &n) == XC_OK &&
+        unpack_passage(v, n, &pp) == 0) {
+        if (pp.rid_len == 0 || pp.rid_len > 12)
+            return -1;
+        memcpy(rid, pp.rid, pp.rid_len);
+        rid[pp.rid_len] = '\0';
+        *index = (unsigned)strtoul(pp.index, NULL, 10);
+        return 0;
+    }
     if (xc_doc_get_value(doc, SLOT_REPORT, &v, &n) != XC_OK || n == 0 ||
         n > 12)
         return -1;

@@ -10,11 +10,12 @@
 #include "searcher/searcher-private.h"
 #include "util/buf.h"
 
-/* BM25 with k1 as Xapian's default and no length normalisation (b = 0):
- * passages are already bounded units (a paragraph or a bullet), and with
- * b > 0 Xapian reads every matching passage's length, which measured as
- * 40% of the work of a query for a common word (callgrind, 2,000 reports:
- * "safeguarding" 15.0M instructions with b = 0.6, 8.9M with b = 0). */
+/* BM25 with k1 as Xapian's default and b = 0 in Xapian's terms: with b >
+ * 0 Xapian reads every matching passage's length, which measured as 40%
+ * of the work of a query for a common word (callgrind, 2,000 reports:
+ * "safeguarding" 15.0M instructions with b = 0.6, 8.9M with b = 0). An
+ * index with features "3" has the length normalisation in its wdfs
+ * instead (terms.h, WDF_SCALE); an older one has none. */
 #define BM25_K1 1.2
 #define BM25_B 0.0
 #define MIN_CHECKED 250
@@ -70,6 +71,19 @@ int srch_enquire_new(srch_db *db, xc_enquire **out)
     }
     *out = enq;
     return rc;
+}
+
+int srch_set_bm25(srch_db *db, xc_enquire *enq)
+{
+    /* With length-normalised wdfs (terms.h, WDF_SCALE) k1 scales with
+     * them; srch_compile divides out the constant that leaves. */
+    double k1 = db->scaled_wdf ? BM25_K1 * WDF_SCALE : BM25_K1;
+    return xc_enquire_set_bm25(enq, k1, 0, 1, BM25_B, 0.5);
+}
+
+double srch_text_weight_scale(const srch_db *db)
+{
+    return db->scaled_wdf ? (BM25_K1 + 1) / (BM25_K1 * WDF_SCALE + 1) : 1.0;
 }
 
 int srch_sort_by_date(srch_db *db, xc_enquire *enq, int descending)
@@ -180,8 +194,12 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
     free(fmt);
     fmt = NULL;
     fl = 0;
-    db->ordered = xc_db_get_metadata(db->db, TERM_META_FEATURES, &fmt, &fl) ==
-                      XC_OK && fl > 0 && atoi(fmt) >= 2;
+    int features = xc_db_get_metadata(db->db, TERM_META_FEATURES, &fmt,
+                                      &fl) == XC_OK && fl > 0
+                       ? atoi(fmt)
+                       : 0;
+    db->ordered = features >= 2;
+    db->scaled_wdf = features >= 3;
     free(fmt);
     /* The taxonomy the passages were scored with: theme ids map to value
      * slots by their order in it. (An empty index has none yet.) */
@@ -368,7 +386,7 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
         xc_enquire_set_query(enq, q) != XC_OK)
         goto xfail;
     if (text) {
-        if (xc_enquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, 0.5) != XC_OK)
+        if (srch_set_bm25(db, enq) != XC_OK)
             goto xfail;
     } else if (xc_enquire_set_boolean_weight(enq) != XC_OK) {
         goto xfail;

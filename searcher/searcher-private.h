@@ -17,6 +17,8 @@ struct srch_db {
     int ordered;             /* TERM_META_FEATURES >= 2: every document
                                 has SLOT_ORDER, SLOT_DATE_ORDER(_ASC) and
                                 TERM_YEAR */
+    int scaled_wdf;          /* TERM_META_FEATURES >= 3: passages' wdfs are
+                                length-normalised (WDF_SCALE) */
     int remote;              /* its stub names remote shards */
 };
 
@@ -110,6 +112,11 @@ int srch_enquire_new(srch_db *db, xc_enquire **out);
  * (descending) or oldest first, passages of a report in reading order;
  * on an index made before SLOT_DATE_ORDER, by date then document id. */
 int srch_sort_by_date(srch_db *db, xc_enquire *enq, int descending);
+/* BM25 for ranking passages by text, fitted to how the index stores wdfs. */
+int srch_set_bm25(srch_db *db, xc_enquire *enq);
+/* What a text query's weight is multiplied by (srch_compile), so that a
+ * score means the same with length-normalised wdfs as BM25 would. */
+double srch_text_weight_scale(const srch_db *db);
 
 /* ---- providers.c, for plan.c ---- */
 

@@ -810,8 +810,21 @@ static size_t rewrite_passages_old_layout(void)
             size_t vn;
             ck_assert_int_eq(xc_doc_get_value(doc, SLOT_PASSAGE_TEXT, &v, &vn), XC_OK);
             ck_assert_uint_gt(vn, 0); /* a new index has the value */
-            char *text = strndup(v, vn);
-            ck_assert_int_eq(xc_doc_set_data(doc, text, vn), XC_OK);
+            ck_assert_int_eq(v[0], PASSAGE_PACKED);
+            const char *nl = memchr(v, '\n', vn);
+            ck_assert_ptr_nonnull(nl);
+            /* the old layout: the body alone, in the data */
+            size_t bn = vn - (size_t)(nl + 1 - v);
+            char *text = strndup(nl + 1, bn);
+            /* and the passage index in its own slot (read before the
+             * document changes: `v` is borrowed) */
+            const char *tab = memchr(v, '\t', vn);
+            ck_assert_ptr_nonnull(tab);
+            char num[16];
+            snprintf(num, sizeof num, "%lu", strtoul(tab + 1, NULL, 10));
+            ck_assert_int_eq(xc_doc_set_data(doc, text, bn), XC_OK);
+            ck_assert_int_eq(xc_doc_add_value(doc, SLOT_PASSAGE, num, strlen(num)),
+                             XC_OK);
             ck_assert_int_eq(xc_doc_add_value(doc, SLOT_PASSAGE_TEXT, "", 0), XC_OK);
             /* added before the original goes: the copy reads its terms
              * from it */
@@ -827,8 +840,10 @@ static size_t rewrite_passages_old_layout(void)
     return rewritten;
 }
 
-/* A passage's text moved from the document data to a value (format
- * feature 3); an index made before that must read the same. */
+/* A passage's text moved from the document data to a value, with what a
+ * hit shows packed in front of it (format feature 3); an index made
+ * before that (text in the data, themes, polarity, report and index in
+ * their own slots) must read the same. */
 START_TEST(test_passage_text_old_layout)
 {
     const char *queries[] = {"Prevent", "apprentices", "\"off-the-job\""};
@@ -840,6 +855,7 @@ START_TEST(test_passage_text_old_layout)
     size_t n = count_passages();
     ck_assert_uint_gt(n, 0);
     ck_assert_uint_eq(rewrite_passages_old_layout(), n); /* every one */
+    size_t themed = 0;
     for (int q = 0; q < 3; q++) {
         srch_results *after = search(queries[q], 0);
         ck_assert_uint_eq(after->n_hits, before[q]->n_hits);
@@ -850,10 +866,20 @@ START_TEST(test_passage_text_old_layout)
             ck_assert_str_eq(a->snippet, b->snippet);
             ck_assert_uint_eq(a->page, b->page);
             ck_assert_uint_eq(a->passage_index, b->passage_index);
+            /* the packed header against the separate slots */
+            ck_assert_str_eq(a->polarity, b->polarity);
+            ck_assert_str_eq(a->report->id, b->report->id);
+            ck_assert_uint_eq(a->n_themes, b->n_themes);
+            themed += a->n_themes;
+            for (size_t t = 0; t < a->n_themes; t++) {
+                ck_assert_str_eq(a->themes[t].id, b->themes[t].id);
+                ck_assert(a->themes[t].score == b->themes[t].score);
+            }
         }
         srch_results_free(after);
         srch_results_free(before[q]);
     }
+    ck_assert_uint_gt(themed, 0); /* themes were compared */
 }
 END_TEST
 

@@ -245,6 +245,47 @@ static void expect_docs(xc_db *db, xc_query *q, const char *want)
 
 /* ---------- status and arguments ---------- */
 
+/* Length normalisation in the wdf (indexer/terms.h, WDF_SCALE): only the
+ * prefixes named scale, rounded to the nearest; a factor below 1 is
+ * refused, as it could not be done by adding. */
+START_TEST(test_scale_wdf)
+{
+    xc_doc *doc = NULL;
+    CK_OK(xc_doc_new(&doc));
+    CK_OK(xc_doc_add_posting(doc, "Zlearn", 1, 1));
+    CK_OK(xc_doc_add_posting(doc, "Zlearn", 5, 1));
+    CK_OK(xc_doc_add_posting(doc, "Kprevent", 2, 1));
+    CK_OK(xc_doc_add_term(doc, "Ximport", 3));
+    CK_OK(xc_doc_add_boolean_term(doc, "XDpassage"));
+    CK_OK(xc_doc_scale_wdf(doc, "ZK", 2.6));
+    CK_FAILS(xc_doc_scale_wdf(doc, "ZK", 0.5), XC_ERR_INVALID);
+    xc_termiter *it = NULL;
+    CK_OK(xc_doc_termlist(doc, &it));
+    const char *t;
+    size_t len;
+    uint32_t wdf;
+    int seen = 0;
+    while (xc_termiter_next(it, &t, &len, &wdf) == 1) {
+        if (len == 8 && memcmp(t, "Kprevent", 8) == 0) {
+            ck_assert_uint_eq(wdf, 3); /* 1 x 2.6 */
+            seen |= 1;
+        } else if (len == 6 && memcmp(t, "Zlearn", 6) == 0) {
+            ck_assert_uint_eq(wdf, 5); /* 2 x 2.6 */
+            seen |= 2;
+        } else if (len == 7 && memcmp(t, "Ximport", 7) == 0) {
+            ck_assert_uint_eq(wdf, 3); /* not a prefix named */
+            seen |= 4;
+        } else if (len == 9 && memcmp(t, "XDpassage", 9) == 0) {
+            ck_assert_uint_eq(wdf, 0);
+            seen |= 8;
+        }
+    }
+    ck_assert_int_eq(seen, 15);
+    xc_termiter_free(it);
+    xc_doc_free(doc);
+}
+END_TEST
+
 START_TEST(test_status_strings)
 {
     static const int codes[] = {
@@ -1537,6 +1578,7 @@ static Suite *xapian_c_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_status_strings);
+    tcase_add_test(tc, test_scale_wdf);
     tcase_add_test(tc, test_null_arguments);
     tcase_add_test(tc, test_write_reopen);
     tcase_add_test(tc, test_transactions);

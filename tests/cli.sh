@@ -141,6 +141,25 @@ else
 fi
 
 
+# --- ranking: one use of a word weighs more in a short passage ---
+# (length normalisation, indexer/terms.h WDF_SCALE). The long paragraph
+# comes first in the report: were the two tied, it would rank first.
+mkdir -p "$work/lenrank"
+{
+    printf 'Quillon Training Ltd\nFull inspection report\n\nUnique reference number:\t2990001\nInspection dates:\t4-7 March 2019\n\nSummary of key findings\n\n'
+    printf 'Leaders and managers have worked steadily over the past two years to widen the range of courses that learners can take, to recruit tutors with recent industry experience, to improve the accommodation used for practical teaching, to strengthen links with local employers who offer work placements, and to make sure that the small number of learners who use the larkspur scheme receive the same careful support as everyone else on their programmes.\n\n'
+    printf 'Tutors use the larkspur scheme well.\n'
+} >"$work/lenrank/quillon-2019.txt"
+insearch index --db "$work/lenrank-db" --quiet "$work/lenrank" >/dev/null 2>&1
+insearch search --db "$work/lenrank-db" --json larkspur >"$work/lenrank.json" 2>&1
+first=$(grep -o '"passage":"[^"]*"' "$work/lenrank.json" | head -1)
+case "$first" in
+    *"Tutors use the larkspur scheme well."*) ok ;;
+    *) no "the short passage ranks first for a word both use once"; cat "$work/lenrank.json" ;;
+esac
+[ "$(grep -o '"passage":' "$work/lenrank.json" | wc -l)" -eq 2 ] && ok ||
+    no "both passages match larkspur"
+
 # --- a second writer: told who holds the index, or waits (--wait) ---
 if command -v flock >/dev/null 2>&1; then
     flock "$db/insearch.lock" sleep 2 &

@@ -18,6 +18,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -754,6 +755,39 @@ XC_EXPORT int xc_doc_add_term(xc_doc *doc, const char *term, uint32_t wdf_inc)
     CHECK_ARG(term);
     try {
         doc->doc.add_term(term, wdf_inc);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_doc_scale_wdf(xc_doc *doc, const char *prefixes,
+                               double factor)
+{
+    CHECK_ARG(doc);
+    CHECK_ARG(prefixes);
+    if (!(factor >= 1.0) || factor > 1e6)
+        return fail(XC_ERR_INVALID, "xc_doc_scale_wdf: factor must be 1 to 1e6");
+    try {
+        /* Collected first: a document's termlist is not to be walked while
+         * the document changes. Xapian has no "set wdf": with factor >= 1
+         * the new wdf is never below the old, so adding the difference
+         * does it. */
+        std::vector<std::pair<std::string, Xapian::termcount>> grow;
+        for (auto it = doc->doc.termlist_begin(); it != doc->doc.termlist_end();
+             ++it) {
+            const std::string &t = *it;
+            if (t.empty() || !std::strchr(prefixes, t[0]))
+                continue;
+            Xapian::termcount w = it.get_wdf();
+            double scaled = std::floor(double(w) * factor + 0.5);
+            Xapian::termcount nw = scaled > 4e9 ? 4000000000u
+                                                : Xapian::termcount(scaled);
+            if (nw > w)
+                grow.emplace_back(t, nw - w);
+        }
+        for (const auto &g : grow)
+            doc->doc.add_term(g.first, g.second);
         return XC_OK;
     } catch (...) {
         return map_current_exception();

@@ -118,6 +118,10 @@ int xc_doc_add_posting(xc_doc *doc, const char *term, uint32_t pos,
                        uint32_t wdf_inc);
 int xc_doc_add_term(xc_doc *doc, const char *term, uint32_t wdf_inc);
 int xc_doc_add_boolean_term(xc_doc *doc, const char *term);
+/* Multiply the wdf of every term whose first byte is one of `prefixes` by
+ * `factor` (>= 1), rounding to the nearest whole number: a document's
+ * length normalisation stored in its wdfs (indexer/terms.h, WDF_SCALE). */
+int xc_doc_scale_wdf(xc_doc *doc, const char *prefixes, double factor);
 int xc_doc_add_value(xc_doc *doc, unsigned slot, const char *value,
                      size_t len);
 /* A value, borrowed like xc_doc_get_data; empty if unset. */
