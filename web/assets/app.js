@@ -775,8 +775,6 @@
             gradeBadge(p.before.grade), ` ${formatDate(p.before.date_start)} \u2192 `, gradeBadge(p.after.grade), ` ${formatDate(p.after.date_start)}`,
             p.passage ? el('blockquote', null, p.passage.text) : null)))) : null));
     }
-    parts.push(el('section', { class: 'plan', 'aria-labelledby': 'plan-areas' },
-      el('h2', { id: 'plan-areas' }, `Areas for improvement (${items.length})`), list));
     if (plan.previous) {
       const rows = (plan.progress || []).map((g) => el('tr', null,
         el('td', null, g.theme_name), el('td', null, statusBadge(g.status, g.rag)),
@@ -787,6 +785,8 @@
           el('thead', null, el('tr', null, el('th', null, 'Theme'), el('th', null, 'Status'), el('th', null, 'Then'), el('th', null, 'Now'))),
           el('tbody', null, rows)) : el('p', { class: 'empty' }, 'The earlier report made no recommendations.')));
     }
+    parts.push(el('section', { class: 'plan', 'aria-labelledby': 'plan-areas' },
+      el('h2', { id: 'plan-areas' }, `Areas for improvement (${items.length})`), list));
     clear(ui.view);
     append(ui.view, parts);
     setStatus(`${name}: a plan of ${plural(items.length, 'area', 'areas')} for improvement`);
