@@ -245,18 +245,19 @@ static void set_polarity(srch_hit *h, const char *v, size_t n)
     h->polarity = thm_polarity_name(p < 0 ? THM_NEUTRAL : (thm_polarity)p);
 }
 
-/* The themes of a packed header, "id:strength,...". */
-static int fill_packed_themes(srch_db *db, srch_hit *h,
-                              const packed_passage *pp)
+/* A hit's themes from a list of ids joined by ','. Each id's strength
+ * follows it after ':' (a packed header), or, with no ':', is read from
+ * its slot of `doc` (SLOT_THEME_SCORE + i; 0 if absent or no doc). */
+static int fill_theme_list(srch_db *db, srch_hit *h, const char *list,
+                           size_t n, xc_doc *doc)
 {
-    set_polarity(h, pp->polarity, pp->polarity_len);
-    if (!db->themes || pp->themes_len == 0)
+    if (!db->themes || n == 0)
         return 0;
-    char *ids = str_ndup(pp->themes, pp->themes_len);
+    char *ids = str_ndup(list, n); /* a copy: `list` may be borrowed */
     if (!ids)
         return -1;
     size_t cap = 1;
-    for (size_t i = 0; i < pp->themes_len; i++)
+    for (size_t i = 0; i < n; i++)
         cap += ids[i] == ',';
     h->themes = calloc(cap, sizeof *h->themes);
     if (!h->themes) {
@@ -271,6 +272,14 @@ static int fill_packed_themes(srch_db *db, srch_hit *h,
         if (colon) {
             *colon = '\0';
             score = strtod(colon + 1, NULL);
+        } else if (doc) {
+            long t = thm_set_find(db->themes, id);
+            const char *sv;
+            size_t sn;
+            if (t >= 0 &&
+                xc_doc_get_value(doc, SLOT_THEME_SCORE + (unsigned)t, &sv,
+                                 &sn) == XC_OK && sn > 0)
+                score = xc_sortable_unserialise(sv, sn);
         }
         srch_hit_theme *ht = &h->themes[h->n_themes];
         ht->id = str_dup(id);
@@ -284,45 +293,25 @@ static int fill_packed_themes(srch_db *db, srch_hit *h,
     return 0;
 }
 
-/* The themes a passage is tagged with (SLOT_THEMES) and their strengths. */
+/* The polarity and themes of a packed header. */
+static int fill_packed_themes(srch_db *db, srch_hit *h,
+                              const packed_passage *pp)
+{
+    set_polarity(h, pp->polarity, pp->polarity_len);
+    return fill_theme_list(db, h, pp->themes, pp->themes_len, NULL);
+}
+
+/* The same from an index made before the packed value: the passage's
+ * polarity (SLOT_POLARITY), themes (SLOT_THEMES) and their strengths. */
 static int fill_themes(srch_db *db, srch_hit *h, xc_doc *doc)
 {
     const char *v;
     size_t n;
     if (xc_doc_get_value(doc, SLOT_POLARITY, &v, &n) == XC_OK)
         set_polarity(h, v, n);
-    if (!db->themes || xc_doc_get_value(doc, SLOT_THEMES, &v, &n) != XC_OK ||
-        n == 0)
+    if (xc_doc_get_value(doc, SLOT_THEMES, &v, &n) != XC_OK)
         return 0;
-    char *ids = str_ndup(v, n);
-    if (!ids)
-        return -1;
-    size_t cap = 1;
-    for (size_t i = 0; i < n; i++)
-        cap += ids[i] == ',';
-    h->themes = calloc(cap, sizeof *h->themes);
-    if (!h->themes) {
-        free(ids);
-        return -1;
-    }
-    char *save = NULL;
-    for (char *id = strtok_r(ids, ",", &save); id;
-         id = strtok_r(NULL, ",", &save)) {
-        long t = thm_set_find(db->themes, id);
-        srch_hit_theme *ht = &h->themes[h->n_themes];
-        ht->id = str_dup(id);
-        if (!ht->id)
-            break;
-        const char *sv;
-        size_t sn;
-        if (t >= 0 && xc_doc_get_value(doc, SLOT_THEME_SCORE + (unsigned)t,
-                                       &sv, &sn) == XC_OK && sn > 0)
-            ht->score = xc_sortable_unserialise(sv, sn);
-        h->n_themes++;
-    }
-    free(ids);
-    qsort(h->themes, h->n_themes, sizeof *h->themes, cmp_theme_score);
-    return 0;
+    return fill_theme_list(db, h, v, n, doc);
 }
 
 int srch_passage_text(xc_doc *doc, const char **data, size_t *len)
