@@ -12,6 +12,12 @@
 typedef struct cli_ctx {
     char *db_path; /* --db, or NULL for the default */
     int json;      /* --json */
+    /* --remote HOST:PORT (each), --partial; `remote_only` when --remote
+     * is given without --db: the remote shards are the whole index */
+    srch_open_opts open;
+    const char **remotes;
+    int remote_only;
+    char *remote_label; /* "remote H:P, ..." for messages */
 } cli_ctx;
 
 typedef struct cli_command {
@@ -27,12 +33,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *cli_db_path(cli_ctx *ctx);
+/* What the index is called in messages: the --db path, or the remote
+ * shards when they are the whole index. */
+const char *cli_index_name(cli_ctx *ctx);
+/* The path to open: NULL when the remote shards are the whole index. */
+const char *cli_open_path(cli_ctx *ctx);
 
 /* cli/common.c */
 /* argv[from..argc) joined by spaces, malloc'd (the query). */
 char *cli_join_args(int argc, char **argv, int from);
 /* Open the index, or print why not and return 1. */
 int cli_open_db(cli_ctx *ctx, const char *cmd, srch_db **db);
+/* After opening with --partial: a warning on stderr for each shard left
+ * out (with --json, a JSON object per line). */
+void cli_warn_missing(cli_ctx *ctx, const char *cmd, srch_db *db);
 /* Print a failure of the searcher and return 1: a bad query with a caret
  * under its column; with --json, {"error", "kind" (query, not_found,
  * ambiguous, failed), "column"} on stderr. */

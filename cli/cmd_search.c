@@ -548,21 +548,21 @@ int cmd_stats(cli_ctx *ctx, int argc, char **argv)
     srch_stats st;
     srch_error err;
     memset(&err, 0, sizeof err);
-    if (srch_get_stats(db, cli_db_path(ctx), &st, &err) != SRCH_OK) {
+    if (srch_get_stats(db, cli_open_path(ctx), &st, &err) != SRCH_OK) {
         srch_close(db);
         cli_name_index(ctx, &err);
         return cli_error("stats", "%s", err.message);
     }
     if (ctx->json) {
         buf b = BUF_INIT;
-        cli_json_stats(&b, &st, cli_db_path(ctx));
+        cli_json_stats(&b, &st, cli_index_name(ctx));
         buf_putc(&b, '\n');
         srch_close(db);
         return cli_print_buf(&b);
     } else {
         printf("index:     %s\nreports:   %llu\nother:     %llu\n"
                "passages:  %llu\nwords:     %llu\nsize:      %.1f MB\n",
-               cli_db_path(ctx), (unsigned long long)st.reports,
+               cli_index_name(ctx), (unsigned long long)st.reports,
                (unsigned long long)st.others, (unsigned long long)st.passages,
                (unsigned long long)st.terms, (double)st.size_bytes / 1e6);
     }

@@ -114,15 +114,18 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error("serve", "takes no arguments (the index is "
                                         "--db DIR)");
-    wo.db_path = cli_db_path(ctx);
+    wo.db_path = cli_open_path(ctx);
+    wo.open_opts = &ctx->open;
 
     /* Say at once when there is no index, rather than on the first
      * search; the server still starts (an index may be built next). */
     srch_db *probe = NULL;
     srch_error err;
     memset(&err, 0, sizeof err);
-    if (srch_open(wo.db_path, &probe, &err) != SRCH_OK)
+    if (srch_open_with(wo.db_path, wo.open_opts, &probe, &err) != SRCH_OK)
         fprintf(stderr, "insearch serve: warning: %s\n", err.message);
+    else
+        cli_warn_missing(ctx, "serve", probe);
     srch_close(probe);
 
     /* The workers inherit this mask: the signals reach sigwait below. */
@@ -147,7 +150,8 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv)
     printf("insearch serve: http://%s%s%s:%u/\n", v6 ? "[" : "", host,
            v6 ? "]" : "", web_server_port(srv));
     fflush(stdout);
-    fprintf(stderr, "insearch serve: index %s; Ctrl-C stops\n", wo.db_path);
+    fprintf(stderr, "insearch serve: index %s; Ctrl-C stops\n",
+            cli_index_name(ctx));
     int sig = 0;
     sigwait(&stop, &sig);
     web_server_stop(srv);

@@ -21,14 +21,42 @@ int cli_open_db(cli_ctx *ctx, const char *cmd, srch_db **db)
 {
     srch_error err;
     memset(&err, 0, sizeof err);
-    if (srch_open(cli_db_path(ctx), db, &err) != SRCH_OK)
+    if (srch_open_with(cli_open_path(ctx), &ctx->open, db, &err) != SRCH_OK)
         return cli_search_error(ctx, cmd, &err, NULL);
+    cli_warn_missing(ctx, cmd, *db);
     return 0;
+}
+
+void cli_warn_missing(cli_ctx *ctx, const char *cmd, srch_db *db)
+{
+    const char *const *missing;
+    size_t n = srch_missing_shards(db, &missing);
+    for (size_t i = 0; i < n; i++) {
+        if (ctx->json) {
+            buf b = BUF_INIT;
+            buf_puts(&b, "{\"warning\":");
+            buf_json_str(&b, "a shard did not answer: the answer is from "
+                             "the others (--partial)");
+            buf_puts(&b, ",\"missing_shard\":");
+            buf_json_str(&b, missing[i]);
+            buf_puts(&b, "}\n");
+            fputs(buf_cstr(&b), stderr);
+            buf_free(&b);
+        } else {
+            fprintf(stderr,
+                    "insearch %s: warning: a shard did not answer, so this "
+                    "answer leaves it out (--partial): %s\n",
+                    cmd, missing[i]);
+        }
+    }
 }
 
 void cli_name_index(cli_ctx *ctx, srch_error *err)
 {
-    const char *db = cli_db_path(ctx);
+    const char *db = cli_index_name(ctx);
+    /* A failing remote shard's message names it already. */
+    if (ctx->remote_only)
+        return;
     if (err->code != SRCH_ERR || strncmp(err->message, db, strlen(db)) == 0)
         return;
     char was[sizeof err->message];

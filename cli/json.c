@@ -177,6 +177,16 @@ void cli_json_search(buf *b, const char *query, const srch_results *res,
     }
     buf_puts(b, "],\"did_you_mean\":");
     buf_json_str(b, res->did_you_mean);
+    if (res->n_missing_shards > 0) {
+        /* Only in a partial answer (--partial): which shards it lacks. */
+        buf_puts(b, ",\"partial\":true,\"missing_shards\":[");
+        for (size_t i = 0; i < res->n_missing_shards; i++) {
+            if (i)
+                buf_putc(b, ',');
+            buf_json_str(b, res->missing_shards[i]);
+        }
+        buf_putc(b, ']');
+    }
     if (shape->explain) {
         buf_puts(b, ",\"xapian_query\":");
         buf_json_str(b, res->query_description);

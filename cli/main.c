@@ -19,7 +19,8 @@
 #include "config.h"
 
 static const char *const usage_text =
-    "usage: insearch [--db DIR] COMMAND [OPTIONS] [ARGS]\n"
+    "usage: insearch [--db DIR] [--remote HOST:PORT]... [--partial]\n"
+    "                COMMAND [OPTIONS] [ARGS]\n"
     "\n"
     "Full-text search of inspection reports.\n"
     "\n"
@@ -50,6 +51,10 @@ static const char *const usage_text =
     "\n"
     "The index is --db DIR, else $INSEARCH_DB, else\n"
     "$XDG_DATA_HOME/insearch (~/.local/share/insearch).\n"
+    "--remote HOST:PORT adds a shard that xapian-tcpsrv serves (repeat it\n"
+    "for more; without --db the remote shards are the whole index).\n"
+    "--partial answers from the shards that answer when one does not,\n"
+    "and says which are missing.\n"
     "Every command takes --json for output that scripts can read.\n";
 
 static char *default_db_path(void)
@@ -138,6 +143,15 @@ static int cmd_help(cli_ctx *ctx, int argc, char **argv)
     return cli_usage_error("help", "no help for '%s'", argv[1]);
 }
 
+/* Free what the global options allocated; returns `rc`. */
+static int free_ctx(cli_ctx *ctx, int rc)
+{
+    free(ctx->db_path);
+    free(ctx->remotes);
+    free(ctx->remote_label);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli_ctx ctx;
@@ -154,6 +168,32 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--json") == 0) {
             ctx.json = 1;
             i++;
+        } else if (strcmp(argv[i], "--partial") == 0) {
+            ctx.open.partial = 1;
+            i++;
+        } else if (strcmp(argv[i], "--remote") == 0 ||
+                   strncmp(argv[i], "--remote=", 9) == 0) {
+            const char *spec = argv[i][8] == '=' ? argv[i] + 9
+                               : i + 1 < argc   ? argv[i + 1]
+                                                : NULL;
+            char host[256];
+            unsigned port;
+            if (!spec)
+                return free_ctx(&ctx, cli_usage_error(
+                                          NULL, "--remote needs HOST:PORT"));
+            if (srch_parse_remote(spec, host, sizeof host, &port) != 0)
+                return free_ctx(&ctx, cli_usage_error(
+                                          NULL,
+                                          "--remote '%s': not HOST:PORT (a "
+                                          "port from 1 to 65535)",
+                                          spec));
+            const char **more = realloc(
+                ctx.remotes, (ctx.open.n_remotes + 1) * sizeof *more);
+            if (!more)
+                return free_ctx(&ctx, cli_error(NULL, "out of memory"));
+            ctx.remotes = more;
+            ctx.remotes[ctx.open.n_remotes++] = spec;
+            i += argv[i][8] == '=' ? 1 : 2;
         } else if (strcmp(argv[i], "--help") == 0 ||
                    strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
@@ -161,23 +201,49 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--version") == 0) {
             return cmd_version(&ctx, 0, NULL);
         } else {
-            return cli_usage_error(NULL, "unknown option '%s'", argv[i]);
+            return free_ctx(&ctx, cli_usage_error(NULL, "unknown option '%s'",
+                                                  argv[i]));
         }
     }
     if (i >= argc) {
         fputs(usage_text, stderr);
-        return 2;
+        return free_ctx(&ctx, 2);
     }
     const char *name = argv[i];
+    ctx.open.remotes = ctx.remotes;
+    ctx.remote_only = ctx.open.n_remotes > 0 && !ctx.db_path;
+    if (ctx.open.n_remotes > 0) {
+        buf b = BUF_INIT;
+        for (size_t r = 0; r < ctx.open.n_remotes; r++)
+            buf_printf(&b, "%sremote %s", r ? ", " : "", ctx.remotes[r]);
+        ctx.remote_label = buf_detach(&b, NULL);
+    }
+    if ((ctx.open.n_remotes > 0 || ctx.open.partial) &&
+        (strcmp(name, "index") == 0 || strcmp(name, "compact") == 0))
+        return free_ctx(&ctx,
+                        cli_usage_error(name, "--remote and --partial are "
+                                              "for searching: run '%s' "
+                                              "where the shard is",
+                                        name));
     for (size_t c = 0; commands[c].name; c++) {
         if (strcmp(commands[c].name, name) != 0)
             continue;
-        int rc = commands[c].run(&ctx, argc - i, argv + i);
-        free(ctx.db_path);
-        return rc;
+        return free_ctx(&ctx, commands[c].run(&ctx, argc - i, argv + i));
     }
-    free(ctx.db_path);
-    return cli_usage_error(NULL, "'%s' is not a command", name);
+    return free_ctx(&ctx, cli_usage_error(NULL, "'%s' is not a command",
+                                          name));
+}
+
+const char *cli_index_name(cli_ctx *ctx)
+{
+    if (ctx->remote_only && ctx->remote_label)
+        return ctx->remote_label;
+    return cli_db_path(ctx);
+}
+
+const char *cli_open_path(cli_ctx *ctx)
+{
+    return ctx->remote_only ? NULL : cli_db_path(ctx);
 }
 
 const char *cli_db_path(cli_ctx *ctx)

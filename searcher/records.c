@@ -1,6 +1,5 @@
 /* records.c - report records: `show`, `reports`, `stats`. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -596,31 +595,6 @@ done:
 
 /* ---------- stats ---------- */
 
-/* Bytes in a folder's files, and its subfolders' (the shards). */
-static uint64_t dir_size(const char *path, int depth)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return 0;
-    uint64_t total = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *p = str_printf("%s/%s", path, e->d_name);
-        struct stat st;
-        if (p && stat(p, &st) == 0) {
-            if (S_ISREG(st.st_mode))
-                total += (uint64_t)st.st_size;
-            else if (S_ISDIR(st.st_mode) && depth < 2)
-                total += dir_size(p, depth + 1);
-        }
-        free(p);
-    }
-    closedir(d);
-    return total;
-}
-
 int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,
                    srch_error *err)
 {
@@ -672,6 +646,6 @@ int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,
             out->terms++;
         xc_termiter_free(it);
     }
-    out->size_bytes = dbpath ? dir_size(dbpath, 0) : 0;
+    out->size_bytes = srch_local_size(dbpath, NULL);
     return SRCH_OK;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <errno.h>
 #include <string.h>
 
@@ -105,51 +106,56 @@ int srch_sort_by_date(srch_db *db, xc_enquire *enq, int descending)
     return xc_enquire_set_sort_by_value(enq, SLOT_DATE_ORDER_ASC, 0);
 }
 
-/* Does the index at `path` reach remote shards? Its stub (the file
- * itself, or FOLDER/XAPIANDB) has a "remote" line, or names a stub that
- * has (one level down). */
-static int stub_is_remote(const char *path, int depth)
+static long monotonic_seconds(void)
 {
-    struct stat st;
-    char *stub = NULL, line[1024];
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec;
+}
+
+/* Open shard by shard (--remote, --partial): shards.c. */
+static int open_shards(srch_db *db, const char *dbpath,
+                       const srch_open_opts *o, srch_error *err)
+{
+    strlist missing = {0};
     int remote = 0;
-    if (stat(path, &st) != 0)
-        return 0;
-    stub = S_ISDIR(st.st_mode) ? str_printf("%s/XAPIANDB", path) : str_dup(path);
-    FILE *f = stub ? fopen(stub, "r") : NULL;
-    while (f && !remote && fgets(line, sizeof line, f)) {
-        if (strncmp(line, "remote", 6) == 0 || strncmp(line, "tcp ", 4) == 0 ||
-            strncmp(line, "prog ", 5) == 0)
-            remote = 1;
-        else if (depth < 2 && strncmp(line, "auto ", 5) == 0) {
-            line[strcspn(line, "\r\n")] = '\0';
-            const char *p = line + 5;
-            char *sub = NULL;
-            if (*p != '/') {     /* relative to the stub's folder */
-                const char *slash = strrchr(stub, '/');
-                sub = slash ? str_printf("%.*s/%s", (int)(slash - stub), stub, p)
-                            : str_dup(p);
-            } else {
-                sub = str_dup(p);
-            }
-            if (sub && strcmp(sub, path) != 0)
-                remote = stub_is_remote(sub, depth + 1);
-            free(sub);
-        }
+    if (srch_shards_open(dbpath, o, &db->db, &missing, &remote, err) != 0) {
+        strlist_free(&missing);
+        return -1;
     }
-    if (f)
-        fclose(f);
-    free(stub);
-    return remote;
+    db->remote = remote;
+    db->missing = missing.v; /* the list's array and strings move over */
+    db->n_missing = missing.n;
+    return 0;
 }
 
 int srch_open(const char *dbpath, srch_db **out, srch_error *err)
+{
+    return srch_open_with(dbpath, NULL, out, err);
+}
+
+int srch_open_with(const char *dbpath, const srch_open_opts *opts,
+                   srch_db **out, srch_error *err)
 {
     *out = NULL;
     srch_db *db = calloc(1, sizeof *db);
     if (!db) {
         srch_set_error(err, SRCH_ERR, "out of memory");
         return SRCH_ERR;
+    }
+    db->opened_at = monotonic_seconds();
+    const char *name = dbpath ? dbpath : "the remote shards";
+    if (opts && (opts->partial || opts->n_remotes > 0)) {
+        if (!dbpath && opts->n_remotes == 0) {
+            srch_set_error(err, SRCH_ERR, "no index and no remote shard");
+            free(db);
+            return SRCH_ERR;
+        }
+        if (open_shards(db, dbpath, opts, err) != 0) {
+            free(db);
+            return SRCH_ERR;
+        }
+        goto opened;
     }
     int creating = 0;
     char why[512] = "";
@@ -178,14 +184,15 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
         free(db);
         return SRCH_ERR;
     }
-    db->remote = stub_is_remote(dbpath, 0);
+    db->remote = srch_names_remote(dbpath);
+opened:;
     char *fmt = NULL;
     size_t fl = 0;
     if (xc_db_get_metadata(db->db, TERM_META_FORMAT, &fmt, &fl) == XC_OK &&
         fl > 0 && strcmp(fmt, SRCH_FORMAT_VERSION) != 0) {
         srch_set_error(err, SRCH_ERR,
                        "%s: index format %s is not one this insearch reads "
-                       "(%s): index again into a new folder", dbpath, fmt,
+                       "(%s): index again into a new folder", name, fmt,
                        SRCH_FORMAT_VERSION);
         free(fmt);
         srch_close(db);
@@ -210,7 +217,7 @@ int srch_open(const char *dbpath, srch_db **out, srch_error *err)
         char *terr = NULL;
         if (thm_set_parse_names(themes, tl, "the index's themes",
                                 &db->themes, &terr) != THM_OK) {
-            srch_set_error(err, SRCH_ERR, "%s: %s", dbpath,
+            srch_set_error(err, SRCH_ERR, "%s: %s", name,
                            terr ? terr : "cannot read its themes");
             free(terr);
             free(themes);
@@ -239,7 +246,16 @@ void srch_close(srch_db *db)
     thm_set_free(db->themes);
     stm_analyser_free(db->query_an);
     stm_analyser_free(db->index_an);
+    for (size_t i = 0; i < db->n_missing; i++)
+        free(db->missing[i]);
+    free(db->missing);
     free(db);
+}
+
+size_t srch_missing_shards(const srch_db *db, const char *const **out)
+{
+    *out = (const char *const *)db->missing;
+    return db->n_missing;
 }
 
 int srch_refresh(srch_db *db, srch_error *err)
@@ -250,6 +266,11 @@ int srch_refresh(srch_db *db, srch_error *err)
         srch_set_error(err, SRCH_ERR, "the index had no themes when opened");
         return SRCH_ERR;
     }
+    if (db->n_missing > 0 &&
+        monotonic_seconds() - db->opened_at >= SRCH_RETRY_MISSING_S) {
+        srch_set_error(err, SRCH_ERR, "shards were missing: try them again");
+        return SRCH_ERR;
+    }
     if (xc_db_reopen(db->db) != XC_OK) {
         srch_set_error(err, SRCH_ERR, "reopening the index: %s",
                        xc_last_error());
@@ -258,10 +279,29 @@ int srch_refresh(srch_db *db, srch_error *err)
     return SRCH_OK;
 }
 
+/* The results say which shards they were made without. */
+static int copy_missing(const srch_db *db, srch_results *res)
+{
+    if (db->n_missing == 0)
+        return 0;
+    res->missing_shards = calloc(db->n_missing, sizeof *res->missing_shards);
+    if (!res->missing_shards)
+        return -1;
+    for (size_t i = 0; i < db->n_missing; i++) {
+        if (!(res->missing_shards[i] = str_dup(db->missing[i])))
+            return -1;
+        res->n_missing_shards++;
+    }
+    return 0;
+}
+
 void srch_results_free(srch_results *res)
 {
     if (!res)
         return;
+    for (size_t i = 0; i < res->n_missing_shards; i++)
+        free(res->missing_shards[i]);
+    free(res->missing_shards);
     for (size_t i = 0; i < res->n_hits; i++)
         srch_hit_clear(&res->hits[i]);
     free(res->hits);
@@ -361,7 +401,8 @@ int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
     }
     qp_node_free(root);
     srch_results *res = calloc(1, sizeof *res);
-    if (!res) {
+    if (!res || copy_missing(db, res) != 0) {
+        srch_results_free(res);
         xc_query_free(q);
         hl_terms_free(&hl);
         srch_set_error(err, SRCH_ERR, "out of memory");

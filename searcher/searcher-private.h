@@ -20,6 +20,9 @@ struct srch_db {
     int scaled_wdf;          /* TERM_META_FEATURES >= 3: passages' wdfs are
                                 length-normalised (WDF_SCALE) */
     int remote;              /* its stub names remote shards */
+    char **missing;          /* shards left out ("SHARD (why)") */
+    size_t n_missing;
+    long opened_at;          /* CLOCK_MONOTONIC seconds */
 };
 
 void srch_set_error(srch_error *err, int code, const char *fmt, ...)
@@ -74,6 +77,24 @@ int srch_compile(srch_db *db, const qp_node *root, const char *doctype,
 int srch_make_snippet(srch_db *db, const char *text, size_t len,
                       const hl_terms *hl, unsigned window_words,
                       srch_hit *hit);
+
+/* ---- shards.c ---- */
+
+/* Open the shards of `dbpath` (a database or stub; NULL: none) and
+ * o->remotes one by one into *out. With o->partial a shard that fails is
+ * added to `missing` ("SHARD (why)") and left out; else, or when none
+ * opens, -1 with *err set. *remote is 1 when a remote shard was named. */
+int srch_shards_open(const char *dbpath, const srch_open_opts *o,
+                     xc_db **out, strlist *missing, int *remote,
+                     srch_error *err);
+
+/* Does the index at `dbpath` name a remote shard (through its stubs)? */
+int srch_names_remote(const char *dbpath);
+
+/* The bytes on this machine of the index at `dbpath`: a folder whole, a
+ * stub by the local shards it names. *remote (may be NULL) is set to 1
+ * when it also names remote shards, not counted. */
+uint64_t srch_local_size(const char *dbpath, int *remote);
 
 /* ---- records.c ---- */
 

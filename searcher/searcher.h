@@ -26,9 +26,37 @@ typedef struct srch_db srch_db;
 
 /* Open the index read-only. */
 int srch_open(const char *dbpath, srch_db **out, srch_error *err);
+
+/* How else an index can be opened. */
+typedef struct srch_open_opts {
+    const char *const *remotes; /* "HOST:PORT" of shards that xapian-tcpsrv
+                                   serves, searched with the index at
+                                   `dbpath` (or alone when it is NULL) */
+    size_t n_remotes;
+    int partial;                /* a shard that does not answer is left
+                                   out (srch_missing_shards) rather than
+                                   failing the open */
+} srch_open_opts;
+
+/* srch_open with `opts` (NULL: as srch_open). `dbpath` may be NULL when
+ * opts names remote shards. */
+int srch_open_with(const char *dbpath, const srch_open_opts *opts,
+                   srch_db **out, srch_error *err);
+
+/* The shards left out when the index was opened with `partial`, each
+ * "SHARD (why)"; the array and strings are the db's. */
+size_t srch_missing_shards(const srch_db *db, const char *const **out);
+
+/* Split "HOST:PORT" (an empty HOST is 127.0.0.1); -1 when it is not one. */
+int srch_parse_remote(const char *spec, char *host, size_t hostsz,
+                      unsigned *port);
+
 void srch_close(srch_db *db);
 /* Move an open index to its latest committed revision (a long-running
- * reader: `serve`). On failure open it again with srch_open. */
+ * reader: `serve`). On failure open it again with srch_open. An index
+ * opened with shards missing fails here once SRCH_RETRY_MISSING_S
+ * seconds have passed, so that they are tried again. */
+#define SRCH_RETRY_MISSING_S 10
 int srch_refresh(srch_db *db, srch_error *err);
 
 typedef struct srch_judgement {
@@ -118,6 +146,9 @@ typedef struct srch_results {
     /* owned reports the hits point to */
     srch_report **reports;
     size_t n_reports;
+    /* shards left out (srch_open_with's `partial`): "SHARD (why)" */
+    char **missing_shards;
+    size_t n_missing_shards;
 } srch_results;
 
 int srch_search(srch_db *db, const srch_options *opt, srch_results **out,
@@ -157,7 +188,8 @@ typedef struct srch_stats {
     uint64_t others;     /* indexed documents that are not reports */
     uint64_t passages;
     uint64_t terms;      /* distinct words (positional terms) */
-    uint64_t size_bytes; /* on disk */
+    uint64_t size_bytes; /* on this machine's disk (remote shards not
+                            counted) */
 } srch_stats;
 
 int srch_get_stats(srch_db *db, const char *dbpath, srch_stats *out,

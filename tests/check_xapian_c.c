@@ -291,7 +291,7 @@ START_TEST(test_status_strings)
     static const int codes[] = {
         XC_OK, XC_ERR_NOMEM, XC_ERR_LOCK, XC_ERR_OPENING, XC_ERR_CORRUPT,
         XC_ERR_MODIFIED, XC_ERR_QUERY, XC_ERR_NOT_FOUND, XC_ERR_INVALID,
-        XC_ERR_IO, XC_ERR_XAPIAN, XC_ERR_UNKNOWN};
+        XC_ERR_IO, XC_ERR_XAPIAN, XC_ERR_UNKNOWN, XC_ERR_NETWORK};
     const size_t n = sizeof codes / sizeof codes[0];
     const char *other = xc_status_to_string(-1000);
 
@@ -696,6 +696,43 @@ START_TEST(test_open_many)
     paths[1] = b;
     CK_FAILS(xc_db_open_many(paths, 2, &db), XC_ERR_OPENING);
     ck_assert_ptr_null(db);
+}
+END_TEST
+
+/* Shards added one by one: the same database as opening them together,
+ * and a shard that fails to open leaves the others usable. */
+START_TEST(test_add_shards)
+{
+    char a[PATH_MAX], b[PATH_MAX], missing[PATH_MAX];
+    xc_db *db = NULL;
+    uint32_t u = 0;
+
+    build_corpus("add-a", 0, 2);
+    build_corpus("add-b", 2, 5);
+    path_in(a, sizeof a, "add-a");
+    path_in(b, sizeof b, "add-b");
+    path_in(missing, sizeof missing, "add-missing");
+
+    CK_OK(xc_db_new_multi(&db));
+    CK_OK(xc_db_add_path(db, a));
+    CK_FAILS(xc_db_add_path(db, missing), XC_ERR_OPENING);
+    ck_assert_ptr_nonnull(strstr(xc_last_error(), "add-missing"));
+    /* Port 1 on loopback: nothing listens there, so connecting is refused
+     * at once; a network error, not an opening one. */
+    CK_FAILS(xc_db_add_remote(db, "127.0.0.1", 1, 2000, 2000),
+             XC_ERR_NETWORK);
+    ck_assert_str_eq(xc_status_to_string(XC_ERR_NETWORK), "network");
+    CK_FAILS(xc_db_add_remote_prog(db, "/nonexistent/xapian-progsrv", "x",
+                                   2000),
+             XC_ERR_NETWORK);
+    CK_OK(xc_db_add_path(db, b));
+    CK_OK(xc_db_doccount(db, &u));
+    ck_assert_uint_eq(u, 5);
+    CK_OK(xc_db_termfreq(db, "progress", &u));
+    ck_assert_uint_eq(u, 4);
+    CK_FAILS(xc_db_add_path(NULL, a), XC_ERR_INVALID);
+    CK_FAILS(xc_db_add_remote(db, NULL, 1, 1, 1), XC_ERR_INVALID);
+    CK_OK(xc_db_close(db));
 }
 END_TEST
 
@@ -1585,6 +1622,7 @@ static Suite *xapian_c_suite(void)
     tcase_add_test(tc, test_metadata);
     tcase_add_test(tc, test_document_roundtrip);
     tcase_add_test(tc, test_open_many);
+    tcase_add_test(tc, test_add_shards);
     tcase_add_test(tc, test_phrase_near);
     tcase_add_test(tc, test_boolean_ops);
     tcase_add_test(tc, test_value_range);

@@ -52,6 +52,23 @@ insearch reports --db "$work/one" --json --limit 1000 | grep -o '"id":"[0-9a-f]*
 [ -z "$(comm -12 "$work/ids1" "$work/ids2")" ] && ok || no "a report is in both parts"
 sort -m "$work/ids1" "$work/ids2" | cmp -s - "$work/ids" && ok || no "the parts together are not the whole"
 
+# stats on a stub counts the bytes of the local shards it names
+size_of() { insearch stats --db "$1" --json | sed -n 's/.*"size_bytes":\([0-9]*\).*/\1/p'; }
+s1=$(size_of "$work/part1"); s2=$(size_of "$work/part2"); ss=$(size_of "$work/parts.stub")
+[ -n "$ss" ] && [ "$s1" -gt 0 ] && [ "$ss" -eq $((s1 + s2)) ] && ok ||
+    no "stats on a stub: the size of its shards ($ss, parts $s1 + $s2)"
+
+# --partial: a missing local shard is left out, and the answer says so
+printf 'auto %s/part1\nauto %s/no-such-part\n' "$work" "$work" >"$work/gone.stub"
+insearch --partial --db "$work/gone.stub" search --json --limit 30 Prevent >"$work/g.json" 2>"$work/g.err"
+insearch search --db "$work/part1" --json --limit 30 Prevent >"$work/g1.json"
+sed 's/,"partial":true,"missing_shards":\[[^]]*\]//' "$work/g.json" | cmp -s - "$work/g1.json" && ok ||
+    no "--partial leaves out a missing local shard"
+contains "naming it" "$work/g.json" 'no-such-part (DatabaseNotFoundError'
+contains "with a warning" "$work/g.err" '"missing_shard":"'"$work"'/no-such-part'
+insearch --db "$work/gone.stub" search Prevent >/dev/null 2>"$work/g.err"
+[ $? -eq 1 ] && ok || no "without --partial a missing shard is an error"
+
 # ---------- the same answers ----------
 # queries DB OUT: every reading command, JSON, with a match-count range
 # (total_lower != total_upper: an estimate) cut out
@@ -226,6 +243,92 @@ took=$(( $(date +%s) - start ))
 [ $rc -ne 0 ] && [ "$took" -le 5 ] && ok || no "a killed shard: an error at once (exit $rc, $took s)"
 contains "in JSON too, naming the shard" "$work/s.err" '"error":"'"$work"'/remote.stub: a remote shard did not answer (NetworkError: Couldn'"'"'t connect (context: remote:tcp(127.0.0.1:'"$port_2"'))'
 lacks "and nothing on standard output" "$work/s.out" "{"
+
+# --partial: the answer of the shards that answer, saying which did not
+# (the same as searching the shard that is left, part 1, alone; the match
+# counts may be estimated differently, and --partial adds two fields)
+unpartial() {
+    sed 's/,"partial":true,"missing_shards":\[[^]]*\]//' "$1" >"$1.u"
+    unremote "$1.u"
+}
+insearch --partial search --db "$work/remote.stub" --json --limit 30 Prevent >"$work/p.json" 2>"$work/p.err"
+rc=$?
+[ $rc -eq 0 ] && ok || { no "--partial answers with a shard killed (exit $rc)"; head -3 "$work/p.err"; }
+contains "--partial says the answer is partial" "$work/p.json" '"partial":true,"missing_shards":["remote 127.0.0.1:'"$port_2"' (NetworkError:'
+contains "and warns on standard error, naming the shard" "$work/p.err" '"missing_shard":"remote 127.0.0.1:'"$port_2"
+insearch search --db "$work/part1" --json --limit 30 Prevent >"$work/p1.json"
+unpartial "$work/p.json" >"$work/p.cmp"
+unremote "$work/p1.json" >"$work/p1.cmp"
+cmp -s "$work/p.cmp" "$work/p1.cmp" && ok || { no "--partial answers as the shard that is left"; diff "$work/p.cmp" "$work/p1.cmp" | cut -c1-200 | head -6; }
+insearch --partial --remote "127.0.0.1:$port_1" --remote "127.0.0.1:$port_2" search --json --limit 30 Prevent >"$work/pr.json" 2>/dev/null
+unpartial "$work/pr.json" >"$work/pr.cmp"
+cmp -s "$work/pr.cmp" "$work/p1.cmp" && ok || no "--partial with --remote answers the same"
+insearch --partial --db "$work/remote.stub" weaknesses --json >"$work/pw.json" 2>"$work/pw.err"
+insearch --db "$work/part1" weaknesses --json >"$work/p1w.json"
+cmp -s "$work/pw.json" "$work/p1w.json" && ok || no "--partial weaknesses: those of the shard that is left"
+contains "every command warns" "$work/pw.err" "$port_2"
+insearch --partial --db "$work/remote.stub" stats >"$work/ps.out" 2>"$work/ps.err"
+contains "stats too, in words" "$work/ps.err" "insearch stats: warning: a shard did not answer"
+# a stub of only dead shards is an error, not an empty answer
+printf 'remote 127.0.0.1:%s\n' "$port_2" >"$work/dead.stub"
+insearch --partial --db "$work/dead.stub" search Prevent >/dev/null 2>"$work/d.err"
+[ $? -eq 1 ] && ok || no "--partial with no shard answering fails"
+contains "saying none answered" "$work/d.err" "no shard answered: remote 127.0.0.1:$port_2"
+# --remote checks its argument
+insearch --remote "127.0.0.1:99999" search Prevent >/dev/null 2>"$work/u.err"
+[ $? -eq 2 ] && ok || no "--remote with a bad port is a usage error"
+contains "naming it" "$work/u.err" "--remote '127.0.0.1:99999': not HOST:PORT"
+insearch --remote "127.0.0.1:$port_1" index "$extra" >/dev/null 2>"$work/u.err"
+[ $? -eq 2 ] && ok || no "index does not take --remote"
+
+# serve --partial: a shard killed while serving is left out of the next
+# answer, and taken back once it answers again (after SRCH_RETRY_MISSING_S)
+serve_url=
+if command -v curl >/dev/null 2>&1; then
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port_2" --timeout 5000 "$work/part2" >"$work/tcpsrv2.log" 2>&1 &
+    pid_2=$!
+    pids="$pids $pid_2"
+    i=0; while [ $i -lt 50 ] && ! grep -q Listening "$work/tcpsrv2.log"; do sleep 0.1; i=$((i + 1)); done
+    "$INSEARCH" --partial --remote "127.0.0.1:$port_1" --remote "127.0.0.1:$port_2" serve --port 0 --threads 2 >"$work/serve.out" 2>"$work/serve.err" &
+    spid=$!
+    pids="$pids $spid"
+    i=0
+    while [ $i -lt 100 ] && [ -z "$serve_url" ]; do
+        serve_url=$(sed -n 's/^insearch serve: \(http:.*\)$/\1/p' "$work/serve.out" | head -n 1)
+        sleep 0.1; i=$((i + 1))
+    done
+fi
+if [ -n "$serve_url" ]; then
+    all_total=$(curl -s "${serve_url}api/search?q=Prevent&limit=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+    # the whole process group: xapian-tcpsrv forks a process for each
+    # connection, and serve's connections would outlive the listener
+    kill -KILL "-$pid_2"; wait "$pid_2" 2>/dev/null
+    curl -s "${serve_url}api/search?q=Prevent&limit=1" >"$work/sp.json"
+    contains "serve --partial: a shard killed while serving is left out" "$work/sp.json" '"missing_shards":["remote 127.0.0.1:'"$port_2"
+    part_total=$(sed -n 's/.*"total":\([0-9]*\).*/\1/p' "$work/sp.json")
+    [ -n "$all_total" ] && [ -n "$part_total" ] && [ "$part_total" -lt "$all_total" ] && ok ||
+        no "and the answer has fewer matches ($part_total, all: $all_total)"
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port_2" --timeout 5000 "$work/part2" >"$work/tcpsrv2.log" 2>&1 &
+    pid_2=$!
+    pids="$pids $pid_2"
+    i=0; while [ $i -lt 50 ] && ! grep -q Listening "$work/tcpsrv2.log"; do sleep 0.1; i=$((i + 1)); done
+    # within SRCH_RETRY_MISSING_S (10 s) and a little more, the whole again
+    back=
+    i=0
+    while [ $i -lt 30 ]; do
+        curl -s "${serve_url}api/search?q=Prevent&limit=1" >"$work/sb.json"
+        if ! grep -q '"partial"' "$work/sb.json"; then back=1; break; fi
+        sleep 1; i=$((i + 1))
+    done
+    [ -n "$back" ] && grep -q "\"total\":$all_total," "$work/sb.json" && ok ||
+        no "serve --partial takes the shard back when it answers again"
+    kill -TERM "$spid"; wait "$spid" 2>/dev/null
+    contains "and its log says a shard was missing" "$work/serve.err" "a shard is missing (--partial answers without it): remote 127.0.0.1:$port_2"
+    kill -KILL "-$pid_2"; wait "$pid_2" 2>/dev/null
+else
+    echo "note: serve --partial not tested (no curl, or serve did not start)"
+fi
+
 # back again: the same answers
 setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port_2" --timeout 5000 "$work/part2" >"$work/tcpsrv2.log" 2>&1 &
 pid_2=$!
@@ -234,4 +337,7 @@ i=0; while [ $i -lt 50 ] && ! grep -q Listening "$work/tcpsrv2.log"; do sleep 0.
 insearch search --db "$work/remote.stub" --json --limit 30 Prevent >"$work/back.json" 2>&1
 insearch search --db "$work/one" --json --limit 30 Prevent >"$work/local.json" 2>&1
 cmp -s "$work/back.json" "$work/local.json" && ok || no "the shard back: the same answers again"
+insearch --partial --remote "127.0.0.1:$port_1" --remote "127.0.0.1:$port_2" search --json --limit 30 Prevent >"$work/back2.json" 2>"$work/back2.err"
+cmp -s "$work/back2.json" "$work/local.json" && ok || no "--remote twice: the same answers as the stub"
+[ -s "$work/back2.err" ] && no "--partial with every shard up warns: $(cat "$work/back2.err")" || ok
 finish

@@ -93,7 +93,8 @@ static void mhd_load(void)
 
 struct web_server {
     struct MHD_Daemon *daemon;
-    char *db_path;
+    char *db_path;       /* NULL: only the remote shards of `open` */
+    srch_open_opts open; /* --remote, --partial: the strings are owned */
     char *assets_dir;
     FILE *log;
     unsigned port;
@@ -108,6 +109,35 @@ typedef struct thread_db {
     dev_t dev;
     ino_t ino;
 } thread_db;
+
+/* The server keeps its own copy of the open options. */
+static void free_open_opts(srch_open_opts *o)
+{
+    for (size_t i = 0; i < o->n_remotes; i++)
+        free((char *)o->remotes[i]);
+    free((void *)o->remotes);
+    memset(o, 0, sizeof *o);
+}
+
+static int copy_open_opts(srch_open_opts *to, const srch_open_opts *from)
+{
+    memset(to, 0, sizeof *to);
+    if (!from)
+        return 0;
+    to->partial = from->partial;
+    if (from->n_remotes == 0)
+        return 0;
+    char **v = calloc(from->n_remotes, sizeof *v);
+    if (!v)
+        return -1;
+    to->remotes = (const char *const *)v;
+    for (size_t i = 0; i < from->n_remotes; i++) {
+        if (!(v[i] = str_dup(from->remotes[i])))
+            return -1;
+        to->n_remotes++;
+    }
+    return 0;
+}
 
 static void thread_db_free(void *p)
 {
@@ -135,14 +165,21 @@ static srch_db *thread_db_get(web_server *srv, int fresh, srch_error *err)
         }
     }
     struct stat st;
-    int have = stat(srv->db_path, &st) == 0;
+    int have = srv->db_path ? stat(srv->db_path, &st) == 0 : 0;
+    if (!srv->db_path) /* remote shards only: nothing on disk to watch */
+        st.st_dev = t->dev, st.st_ino = t->ino, have = 1;
     if (t->db && !fresh && have && st.st_dev == t->dev &&
         st.st_ino == t->ino && srch_refresh(t->db, err) == SRCH_OK)
         return t->db;
     srch_close(t->db);
     t->db = NULL;
-    if (srch_open(srv->db_path, &t->db, err) != SRCH_OK)
+    if (srch_open_with(srv->db_path, &srv->open, &t->db, err) != SRCH_OK)
         return NULL;
+    const char *const *missing;
+    size_t n_missing = srch_missing_shards(t->db, &missing);
+    for (size_t i = 0; i < n_missing && srv->log; i++)
+        fprintf(srv->log, "insearch serve: a shard is missing (--partial "
+                          "answers without it): %s\n", missing[i]);
     if (have) {
         t->dev = st.st_dev;
         t->ino = st.st_ino;
@@ -560,10 +597,13 @@ int web_server_start(const web_options *opt, web_server **out, char **err)
     else
         flags |= MHD_USE_POLL;
     web_server *srv = calloc(1, sizeof *srv);
-    if (!srv || !(srv->db_path = str_dup(opt->db_path)) ||
-        (opt->assets_dir && !(srv->assets_dir = str_dup(opt->assets_dir)))) {
+    if (!srv || (opt->db_path && !(srv->db_path = str_dup(opt->db_path))) ||
+        (opt->assets_dir && !(srv->assets_dir = str_dup(opt->assets_dir))) ||
+        copy_open_opts(&srv->open, opt->open_opts) != 0) {
         if (srv) {
             free(srv->db_path);
+            free(srv->assets_dir);
+            free_open_opts(&srv->open);
             free(srv);
         }
         set_err(err, "out of memory");
@@ -631,6 +671,7 @@ void web_server_stop(web_server *srv)
     if (srv->key_made)
         pthread_key_delete(srv->key);
     free(srv->db_path);
+    free_open_opts(&srv->open);
     free(srv->assets_dir);
     free(srv);
 }

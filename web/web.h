@@ -19,7 +19,8 @@
 #define WEB_ERR (-1)
 
 typedef struct web_options {
-    const char *db_path;
+    const char *db_path;       /* NULL: only open_opts's remote shards */
+    const srch_open_opts *open_opts; /* --remote, --partial; NULL: none */
     const char *bind;          /* an IPv4 or IPv6 address; NULL: 127.0.0.1 */
     unsigned port;             /* 0: any free port (web_server_port) */
     unsigned threads;          /* workers; 0: 4 */

@@ -293,6 +293,9 @@ int map_current_exception() noexcept
         return set_xapian_error(XC_ERR_INVALID, e);
     } catch (const Xapian::DatabaseError &e) {
         return set_xapian_error(XC_ERR_IO, e);
+    } catch (const Xapian::NetworkError &e) {
+        /* Also NetworkTimeoutError. */
+        return set_xapian_error(XC_ERR_NETWORK, e);
     } catch (const Xapian::Error &e) {
         return set_xapian_error(XC_ERR_XAPIAN, e);
     } catch (const std::bad_alloc &) {
@@ -384,6 +387,7 @@ XC_EXPORT const char *xc_status_to_string(int status)
     case XC_ERR_IO: return "database error";
     case XC_ERR_XAPIAN: return "xapian error";
     case XC_ERR_UNKNOWN: return "unknown error";
+    case XC_ERR_NETWORK: return "network";
     }
     return "unrecognised status";
 }
@@ -491,6 +495,61 @@ XC_EXPORT int xc_db_open_many(const char *const *paths, size_t n, xc_db **out)
         if (h != nullptr)
             delete h->db;
         delete h;
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_new_multi(xc_db **out)
+{
+    CHECK_ARG(out);
+    *out = nullptr;
+    try {
+        std::unique_ptr<Xapian::Database> db(new Xapian::Database());
+        *out = new xc_db{db.get(), nullptr};
+        db.release();
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_add_path(xc_db *db, const char *path)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(path);
+    try {
+        db->db->add_database(Xapian::Database(path));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_add_remote(xc_db *db, const char *host, unsigned port,
+                               unsigned timeout_ms,
+                               unsigned connect_timeout_ms)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(host);
+    try {
+        db->db->add_database(Xapian::Remote::open(
+            host, port, timeout_ms, connect_timeout_ms));
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
+XC_EXPORT int xc_db_add_remote_prog(xc_db *db, const char *program,
+                                    const char *args, unsigned timeout_ms)
+{
+    CHECK_ARG(db);
+    CHECK_ARG(program);
+    try {
+        db->db->add_database(Xapian::Remote::open(
+            program, args != nullptr ? args : "", timeout_ms));
+        return XC_OK;
+    } catch (...) {
         return map_current_exception();
     }
 }

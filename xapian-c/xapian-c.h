@@ -32,7 +32,8 @@ typedef enum xc_status {
     XC_ERR_INVALID = -8,      /* InvalidArgumentError, bad use of the API */
     XC_ERR_IO = -9,           /* DatabaseError other than the above */
     XC_ERR_XAPIAN = -10,      /* any other Xapian::Error */
-    XC_ERR_UNKNOWN = -11      /* std::exception or anything else */
+    XC_ERR_UNKNOWN = -11,     /* std::exception or anything else */
+    XC_ERR_NETWORK = -12      /* NetworkError: a remote shard did not answer */
 } xc_status;
 
 /* A short fixed name of a status ("lock", "corrupt", ...). Static string. */
@@ -59,6 +60,25 @@ int xc_db_open(const char *path, xc_open_mode mode, xc_db **out);
 /* Open several databases (shards, local paths or remote stub files) as one
  * read-only database. */
 int xc_db_open_many(const char *const *paths, size_t n, xc_db **out);
+
+/* A read-only database of no shards yet, for xc_db_add_path and
+ * xc_db_add_remote to fill. Reading one with no shards is an error. */
+int xc_db_new_multi(xc_db **out);
+
+/* Add the database (or stub) at `path` to `db` as one more shard. On
+ * failure `db` is unchanged. */
+int xc_db_add_path(xc_db *db, const char *path);
+
+/* Add the shard that xapian-tcpsrv serves at host:port. `timeout_ms`
+ * bounds each exchange, `connect_timeout_ms` the connecting. */
+int xc_db_add_remote(xc_db *db, const char *host, unsigned port,
+                     unsigned timeout_ms, unsigned connect_timeout_ms);
+
+/* Add the shard served by a program speaking the remote protocol on its
+ * standard input and output (xapian-progsrv): `args` is its arguments,
+ * split at spaces. */
+int xc_db_add_remote_prog(xc_db *db, const char *program, const char *args,
+                          unsigned timeout_ms);
 
 /* Close and free. For a writable database this does NOT commit: call
  * xc_db_commit first; uncommitted changes are discarded. Returns the status
