@@ -523,53 +523,65 @@ static int writer_lock(const char *dbpath, int wait, int *fd_out, char **err)
 static int shard_open_inner(idx_indexer *ix, shard *sh, char **err);
 static int shard_commit(shard *sh, char **err);
 
-/* The part of the files a shard holds ("K/N", or "" for all) agrees with
- * the run's: a new shard records the run's; on an existing one, a run
- * that names none takes the index's, and one that names another is an
- * error (the index would hold files of two parts). */
+/* Does the part an index holds (`have`, "K/N" or "" for all) agree with
+ * the part asked for (*k / *n, 0/0 for none)? Asking for none takes the
+ * index's; asking for another is an error (the index would hold files of
+ * two parts). */
+static int part_agree(const char *dbpath, const char *have, size_t hl,
+                      unsigned *want_k, unsigned *want_n, char **err)
+{
+    unsigned k = 0, n = 0;
+    char tail;
+    if (hl == 0) {
+        if (*want_n && err)
+            *err = str_printf("%s: the index holds all the files, not "
+                              "part %u/%u: index part %u/%u into a new "
+                              "folder", dbpath, *want_k, *want_n, *want_k,
+                              *want_n);
+        return *want_n ? IDX_ERR : IDX_OK;
+    }
+    if (sscanf(have, "%u/%u%c", &k, &n, &tail) != 2 || k < 1 || k > n) {
+        if (err)
+            *err = str_printf("%s: the index names a part it holds that "
+                              "this insearch cannot read ('%.*s')", dbpath,
+                              (int)hl, have);
+        return IDX_ERR;
+    }
+    if (*want_n && (k != *want_k || n != *want_n)) {
+        if (err)
+            *err = str_printf("%s: the index holds part %u/%u of the "
+                              "files, not %u/%u", dbpath, k, n, *want_k,
+                              *want_n);
+        return IDX_ERR;
+    }
+    *want_k = k;
+    *want_n = n;
+    return IDX_OK;
+}
+
+/* The part of the files a shard holds agrees with the run's: a new shard
+ * records the run's; on an existing one, part_agree. */
 static int part_settle(idx_indexer *ix, shard *sh, char **err)
 {
-    char *have = NULL, want[32] = "";
+    char *have = NULL;
     size_t hl = 0;
-    if (ix->part_n)
-        snprintf(want, sizeof want, "%u/%u", ix->part_k, ix->part_n);
     if (xc_db_get_metadata(sh->db, TERM_META_PART, &have, &hl) != XC_OK) {
         if (err)
             *err = xc_message(sh->path);
         return IDX_ERR;
     }
     int rc = IDX_OK;
-    unsigned k = 0, n = 0;
-    char tail;
     if (ix->creating || (hl == 0 && !sh->known_n)) {
+        char want[32];
+        snprintf(want, sizeof want, "%u/%u", ix->part_k, ix->part_n);
         if (ix->part_n &&
             xc_db_set_metadata(sh->db, TERM_META_PART, want, strlen(want)) != XC_OK) {
             if (err)
                 *err = xc_message(sh->path);
             rc = IDX_ERR;
         }
-    } else if (hl == 0) {
-        if (ix->part_n) {
-            if (err)
-                *err = str_printf("%s: the index holds all the files, not "
-                                  "part %s: index part %s into a new folder",
-                                  ix->dbpath, want, want);
-            rc = IDX_ERR;
-        }
-    } else if (sscanf(have, "%u/%u%c", &k, &n, &tail) != 2 || k < 1 || k > n) {
-        if (err)
-            *err = str_printf("%s: the index names a part it holds that "
-                              "this insearch cannot read ('%s')",
-                              ix->dbpath, have);
-        rc = IDX_ERR;
-    } else if (ix->part_n && (k != ix->part_k || n != ix->part_n)) {
-        if (err)
-            *err = str_printf("%s: the index holds part %u/%u of the "
-                              "files, not %s", ix->dbpath, k, n, want);
-        rc = IDX_ERR;
     } else {
-        ix->part_k = k;
-        ix->part_n = n;
+        rc = part_agree(ix->dbpath, have, hl, &ix->part_k, &ix->part_n, err);
     }
     free(have);
     return rc;
@@ -2259,6 +2271,25 @@ done:
     return rc;
 }
 
+/* The part of the files ("K/N") a held index holds, into o->part_k/n: a
+ * rebuild keeps it (part_agree). */
+static int held_part(held_index *h, idx_options *o, char **err)
+{
+    char *have = NULL;
+    size_t hl = 0;
+    if (h->layout.n_shards == 0)
+        return IDX_OK;
+    if (xc_db_get_metadata(h->db[0], TERM_META_PART, &have, &hl) != XC_OK) {
+        if (err)
+            *err = xc_message(h->layout.dbpath);
+        return IDX_ERR;
+    }
+    int rc = part_agree(h->layout.dbpath, have, hl, &o->part_k, &o->part_n,
+                        err);
+    free(have);
+    return rc;
+}
+
 int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
                 const idx_options *opt, const char *const *paths,
                 size_t n_paths, idx_stats *stats, char **err)
@@ -2283,6 +2314,14 @@ int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
         return IDX_ERR;
     }
     rc = index_hold(&h, dbpath, opt && opt->wait_for_lock, err);
+    /* The new index holds the same part of the files as the old one. */
+    idx_options o;
+    if (opt)
+        o = *opt;
+    else
+        memset(&o, 0, sizeof o);
+    if (rc == IDX_OK)
+        rc = held_part(&h, &o, err);
     for (size_t i = 0; i < h.layout.n_shards && rc == IDX_OK; i++) {
         if (collect_sources(h.db[i], &sources, &n_sources, &cap) < 0) {
             if (err)
@@ -2301,7 +2340,7 @@ int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
         goto done;
     }
     idx_indexer *ix = NULL;
-    rc = idx_open_with(tmp, cb, opt, &ix, err);
+    rc = idx_open_with(tmp, cb, &o, &ix, err);
     if (rc != IDX_OK)
         goto done;
     uint64_t gone = 0;

@@ -52,6 +52,18 @@ insearch reports --db "$work/one" --json --limit 1000 | grep -o '"id":"[0-9a-f]*
 [ -z "$(comm -12 "$work/ids1" "$work/ids2")" ] && ok || no "a report is in both parts"
 sort -m "$work/ids1" "$work/ids2" | cmp -s - "$work/ids" && ok || no "the parts together are not the whole"
 
+# a part indexed again with other themes (idx_rebuild) stays that part:
+# the same reports, and files of other parts are still left to them
+cp -r "$work/part1" "$work/rethemed"
+insearch themes --db "$work/part1" --export >"$work/t.themes"
+printf '\n[zz-larkspur]\nname = Larkspur\ndescription = a test theme\n4 larkspur\n' >>"$work/t.themes"
+insearch index --db "$work/rethemed" --themes "$work/t.themes" --quiet "$corpus" 2>"$work/e" || { no "index --themes on a part"; cat "$work/e"; }
+insearch reports --db "$work/rethemed" --json --limit 1000 | grep -o '"id":"[0-9a-f]*"' | sort >"$work/ids-re"
+cmp -s "$work/ids-re" "$work/ids1" && ok || no "a part rebuilt with other themes holds the same reports"
+insearch index --db "$work/rethemed" --themes "$work/t.themes" --shard-of 2/2 "$corpus" >/dev/null 2>"$work/e"
+[ $? -ne 0 ] && ok || no "and still refuses another part"
+contains "saying which it holds" "$work/e" "holds part 1/2 of the files, not 2/2"
+
 # stats on a stub counts the bytes of the local shards it names
 size_of() { insearch stats --db "$1" --json | sed -n 's/.*"size_bytes":\([0-9]*\).*/\1/p'; }
 s1=$(size_of "$work/part1"); s2=$(size_of "$work/part2"); ss=$(size_of "$work/parts.stub")
