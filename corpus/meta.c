@@ -488,6 +488,30 @@ static int folded_starts(const char *s, size_t n, const char *prefix)
     return strncmp(f, prefix, strlen(prefix)) == 0;
 }
 
+static int prefix_nocase(const char *s, const char *lit, size_t l);
+
+/* A kind line that names the provider after a colon ("Monitoring visit
+ * report: NAME", "Monitoring visit: NAME", "Inspection report: NAME"),
+ * but not a heading of that shape ("Monitoring visit: main findings"). */
+static int names_after_colon(const char *s, size_t n)
+{
+    static const char *const prefixes[] = {
+        "monitoring visit report:", "monitoring visit:", "inspection report:",
+    };
+    while (n > 0 && is_space((unsigned char)*s))
+        s++, n--;
+    for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++) {
+        size_t l = strlen(prefixes[k]);
+        if (n <= l || !prefix_nocase(s, prefixes[k], l))
+            continue;
+        char f[128];
+        rpt_text_fold(s + l, n - l, f, sizeof f);
+        return f[0] != '\0' && strncmp(f, "main findings", 13) != 0 &&
+               strcmp(f, "themes") != 0 && strncmp(f, "context", 7) != 0;
+    }
+    return 0;
+}
+
 /* Kind from a short header line. */
 static const char *kind_of_line(const char *s, size_t n)
 {
@@ -1858,7 +1882,8 @@ int rpt_meta_extract(rpt_meta_ctx *ctx)
                 if (folded_starts(b->text, b->len, "inspection of ") ||
                     folded_starts(b->text, b->len, "short inspection of ") ||
                     folded_starts(b->text, b->len, "interim visit to ") ||
-                    folded_starts(b->text, b->len, "monitoring visit to ")) {
+                    folded_starts(b->text, b->len, "monitoring visit to ") ||
+                    names_after_colon(b->text, b->len)) {
                     if (name_rank < 3) {
                         name_from_line(b->text, b->len, &name, &name_len);
                         name_rank = 3;

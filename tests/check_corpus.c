@@ -865,6 +865,47 @@ START_TEST(test_name_line_holding_a_type)
 }
 END_TEST
 
+/* "Monitoring visit report: NAME" names the provider; "Monitoring visit:
+ * main findings" is a heading, not a name. */
+START_TEST(test_name_after_monitoring_colon)
+{
+    static const char named[] =
+        "Monitoring visit report: Thornbeck Skills Limited\n\n"
+        "Unique reference number:\t2598100\n"
+        "Inspection dates:\t3 to 4 March 2019\n\n"
+        "Monitoring visit: main findings\n\n"
+        "Context and focus of visit\n\n"
+        "This was a new provider monitoring visit to an apprenticeship "
+        "provider that began teaching apprentices in 2018.\n\n"
+        "Themes\n\n"
+        "How much progress have leaders made in ensuring that apprentices "
+        "benefit from high-quality training?\n"
+        "Insufficient progress\n\n"
+        "Leaders do not plan off-the-job training well enough.\n";
+    static const char unnamed[] =
+        "Monitoring visit report\n\n"
+        "Unique reference number:\t2598100\n"
+        "Inspection dates:\t3 to 4 March 2019\n\n"
+        "Monitoring visit: main findings\n\n"
+        "Context and focus of visit\n\n"
+        "This was a new provider monitoring visit to an apprenticeship "
+        "provider that began teaching apprentices in 2018.\n";
+    rpt_report *r = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(rpt_parse_text(named, sizeof named - 1, "txt", "mem",
+                                    &r, &err), RPT_OK);
+    ck_assert_str_eq(r->provider, "Thornbeck Skills Limited");
+    ck_assert_str_eq(r->kind, "monitoring");
+    rpt_report_free(r);
+    r = NULL;
+    ck_assert_int_eq(rpt_parse_text(unnamed, sizeof unnamed - 1, "txt",
+                                    "mem", &r, &err), RPT_OK);
+    ck_assert(r->provider == NULL || r->provider[0] == '\0' ||
+              strstr(r->provider, "main findings") == NULL);
+    rpt_report_free(r);
+}
+END_TEST
+
 /* ------------------------------------------------------------ profiles */
 
 /* A small report around `body`, so that the parser takes it for one. */
@@ -1234,6 +1275,7 @@ static Suite *corpus_suite(void)
     tcase_add_test(tc, test_real_non_reports);
     tcase_add_test(tc, test_manifest);
     tcase_add_test(tc, test_name_line_holding_a_type);
+    tcase_add_test(tc, test_name_after_monitoring_colon);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("profiles");
