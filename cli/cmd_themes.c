@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/csv.h"
 #include "searcher/searcher.h"
 #include "themes/themes.h"
 
@@ -193,22 +194,6 @@ int cmd_themes(cli_ctx *ctx, int argc, char **argv)
 
 /* ------------------------------------------------- weaknesses/strengths */
 
-static int csv_field(buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        buf_puts(b, s);
-        return 0;
-    }
-    buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
-    return 0;
-}
-
 static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
 {
     const char *cmd = polarity == THM_STRENGTH ? "strengths" : "weaknesses";
@@ -242,23 +227,36 @@ static int run_aggregate(cli_ctx *ctx, int argc, char **argv, int polarity)
         cli_json_aggregate(&b, query, a, o.limit, want);
         buf_putc(&b, '\n');
     } else if (o.csv) {
-        buf_puts(&b, "theme,name,reports,share");
+        /* The dialect of search --csv (cli/csv.h): every field quoted,
+         * CRLF, so that one spreadsheet import setting reads both. */
+        char num[32];
+        cli_csv_field(&b, "theme", 0);
+        cli_csv_field(&b, "name", 0);
+        cli_csv_field(&b, "reports", 0);
+        cli_csv_field(&b, "share", a->n_years == 0);
         for (size_t y = 0; y < a->n_years; y++)
-            buf_printf(&b, ",%s", a->years[y].year);
-        buf_puts(&b, "\n");
-        buf_printf(&b, "(all),(reports picked),%u,1.0000", a->reports_matching);
-        for (size_t y = 0; y < a->n_years; y++)
-            buf_printf(&b, ",%u", a->years[y].matching);
-        buf_puts(&b, "\n");
+            cli_csv_field(&b, a->years[y].year, y + 1 == a->n_years);
+        cli_csv_field(&b, "(all)", 0);
+        cli_csv_field(&b, "(reports picked)", 0);
+        snprintf(num, sizeof num, "%u", a->reports_matching);
+        cli_csv_field(&b, num, 0);
+        cli_csv_field(&b, "1.0000", a->n_years == 0);
+        for (size_t y = 0; y < a->n_years; y++) {
+            snprintf(num, sizeof num, "%u", a->years[y].matching);
+            cli_csv_field(&b, num, y + 1 == a->n_years);
+        }
         for (size_t i = 0; i < shown; i++) {
             const srch_agg_theme *t = &a->themes[i];
-            csv_field(&b, t->id);
-            buf_putc(&b, ',');
-            csv_field(&b, t->name);
-            buf_printf(&b, ",%u,%.4f", t->reports, t->share);
-            for (size_t y = 0; y < t->n_years; y++)
-                buf_printf(&b, ",%u", t->by_year[y].reports);
-            buf_puts(&b, "\n");
+            cli_csv_field(&b, t->id, 0);
+            cli_csv_field(&b, t->name, 0);
+            snprintf(num, sizeof num, "%u", t->reports);
+            cli_csv_field(&b, num, 0);
+            snprintf(num, sizeof num, "%.4f", t->share);
+            cli_csv_field(&b, num, t->n_years == 0);
+            for (size_t y = 0; y < t->n_years; y++) {
+                snprintf(num, sizeof num, "%u", t->by_year[y].reports);
+                cli_csv_field(&b, num, y + 1 == t->n_years);
+            }
         }
     }
     if (ctx->json || o.csv) {

@@ -96,7 +96,12 @@ if [ "$ex" = '"polarity":"weakness" ' ]; then ok; else no "weaknesses' passages 
 insearch weaknesses --db "$db" --json 'grade:inadequate' >"$work/wi.json"
 contains "weaknesses of inadequate providers include functional skills" "$work/wi.json" '"id":"functional-skills"'
 insearch weaknesses --db "$db" --csv >"$work/w.csv"
-contains "weaknesses CSV header" "$work/w.csv" 'theme,name,reports,share'
+contains "weaknesses CSV header" "$work/w.csv" '"theme","name","reports","share"'
+# the dialect of search --csv: every row ends CRLF, every field quoted
+lf_only=$(grep -vc "$(printf '\r')\$" "$work/w.csv")
+[ "$lf_only" -eq 0 ] && ok || no "weaknesses CSV rows end CRLF ($lf_only do not)"
+unq=$(tr -d '\r' <"$work/w.csv" | grep -vc '^"[^"]*"\(,"[^"]*"\)*$')
+[ "$unq" -eq 0 ] && ok || no "weaknesses CSV fields are all quoted ($unq rows are not)"
 insearch weaknesses --db "$db" --examples 2 --limit 3 'kind:full' >"$work/w.txt"
 contains "weaknesses text" "$work/w.txt" 'Common weaknesses across'
 insearch strengths --db "$db" --json 'grade:good' >"$work/s.json"
