@@ -1671,6 +1671,19 @@ static int para_is_prose(const char *s, size_t n)
     return count_words(s, n) >= 12 && ends_terminal(s, n);
 }
 
+/* What a details section (a grade table, "Types of provision") keeps: its
+ * prose, and bullets that are sentences: a report that puts each type of
+ * provision's findings under such a heading lists them as short bullets
+ * ("Too many apprentices do not receive their entitlement to off-the-job
+ * training."), where a table's cells are neither. */
+static int detail_is_text(const rpt_block *b)
+{
+    if (para_is_prose(b->text, b->len))
+        return 1;
+    return b->kind == RPT_BLK_BULLET && count_words(b->text, b->len) >= 5 &&
+           ends_terminal(b->text, b->len);
+}
+
 /* "Safeguarding – Met", "Safeguarding: not met" */
 static int heading_met_suffix(const char *t, size_t n, size_t *name_len)
 {
@@ -1764,7 +1777,12 @@ static int assemble(rpt_meta_ctx *ctx)
             continue;
         if (!heading && i >= ctx->header_end && b->kind == RPT_BLK_PARA &&
             block_is_plain_heading(blocks, ctx->n_blocks, i, ctx->is_markdown) &&
-            !(details && !para_is_prose(b->text, b->len)))
+            (!details || para_is_prose(b->text, b->len) ||
+             /* "Apprenticeships" then "Good" under "Types of provision":
+              * a type of provision and its grade head its findings */
+             (i + 1 < ctx->n_blocks && blocks[i + 1].kind == RPT_BLK_PARA &&
+              blocks[i + 1].len <= 40 &&
+              rpt_grade_line(blocks[i + 1].text, blocks[i + 1].len))))
             heading = 1;
         if (heading) {
             size_t n = b->len;
@@ -1811,7 +1829,7 @@ static int assemble(rpt_meta_ctx *ctx)
             continue;
         if (i < ctx->header_end && ctx->is_report && !para_is_prose(b->text, b->len))
             continue;
-        if (details && !para_is_prose(b->text, b->len))
+        if (details && !detail_is_text(b))
             continue;
         if (b->kind == RPT_BLK_PARA && b->len <= 80 && rpt_grade_line(b->text, b->len))
             continue;

@@ -906,6 +906,48 @@ START_TEST(test_name_after_monitoring_colon)
 }
 END_TEST
 
+/* Under "Types of provision" (a heading that also heads grade tables),
+ * each type with its grade heads its findings, and short findings in
+ * bullets are passages, not table cells to drop. */
+START_TEST(test_types_of_provision_findings)
+{
+    static const char t[] =
+        "Brackenfold Training Limited\n\n"
+        "Inspection dates\t4 to 7 June 2018\n"
+        "Overall effectiveness\tRequires improvement\n"
+        "Apprenticeships\tRequires improvement\n\n"
+        "Summary of key findings\n\n"
+        "This is a provider that requires improvement\n\n"
+        "- Leaders have improved the planning of training since 2017.\n\n"
+        "Types of provision\n\n"
+        "Apprenticeships\n\n"
+        "Requires improvement\n\n"
+        "Trainers visit apprentices at work every month and set them "
+        "clear tasks that their managers agree with them.\n\n"
+        "- Too few apprentices get their off-the-job training hours.\n"
+        "- Reviews rarely involve employers.\n"
+        "- Trainers are expert in joinery and bricklaying, and apprentices "
+        "value their advice.\n\n"
+        "Information about this inspection\n\n"
+        "The inspection team was assisted by the quality manager, as "
+        "nominee, and took account of the provider's own assessment.\n";
+    rpt_report *r = NULL;
+    char *err = NULL;
+    ck_assert_int_eq(rpt_parse_text(t, sizeof t - 1, "txt", "mem", &r, &err),
+                     RPT_OK);
+    int hours = passage_find(r, "Too few apprentices get their off-the-job");
+    int reviews = passage_find(r, "Reviews rarely involve employers.");
+    int expert = passage_find(r, "Trainers are expert in joinery");
+    ck_assert_int_ge(hours, 0);
+    ck_assert_int_ge(reviews, 0);
+    ck_assert_int_ge(expert, 0);
+    ck_assert_str_eq(r->sections[r->passages[hours].section].title,
+                     "Apprenticeships");
+    ck_assert_int_lt(passage_find(r, "Requires improvement"), 0);
+    rpt_report_free(r);
+}
+END_TEST
+
 /* ------------------------------------------------------------ profiles */
 
 /* A small report around `body`, so that the parser takes it for one. */
@@ -1276,6 +1318,7 @@ static Suite *corpus_suite(void)
     tcase_add_test(tc, test_manifest);
     tcase_add_test(tc, test_name_line_holding_a_type);
     tcase_add_test(tc, test_name_after_monitoring_colon);
+    tcase_add_test(tc, test_types_of_provision_findings);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("profiles");
