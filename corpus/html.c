@@ -705,6 +705,14 @@ static int needs_escape(unsigned char ch)
            ch == '[';
 }
 
+/* Characters that make a line markdown when they start it (a heading, a
+ * bullet, a table row, a quote): a paragraph of the page that starts with
+ * one ("# 1 priority ...", "- 5% on last year") is still a paragraph. */
+static int needs_escape_at_line_start(unsigned char ch)
+{
+    return ch == '#' || ch == '-' || ch == '+' || ch == '|' || ch == '>';
+}
+
 static void flow_byte(conv *c, unsigned char ch)
 {
     char two[2];
@@ -712,7 +720,8 @@ static void flow_byte(conv *c, unsigned char ch)
         flow_begin(c);
     two[0] = '\\';
     two[1] = (char)ch;
-    if (needs_escape(ch))
+    if (needs_escape(ch) ||
+        ((c->nl > 0 || !c->any) && needs_escape_at_line_start(ch)))
         put(c, &c->out, two, 2);
     else
         put(c, &c->out, two + 1, 1);

@@ -1128,7 +1128,7 @@ static int build_blocks(builder *b, line_rec *lines, size_t n_lines)
         const line_rec *lr = &lines[li];
         const char *s;
         size_t n, ind = 0, bm;
-        int soft = 0, bold;
+        int soft = 0, bold, literal;
 
         line.len = 0;
         if (lr->skip)
@@ -1140,6 +1140,7 @@ static int build_blocks(builder *b, line_rec *lines, size_t n_lines)
         s = line.data ? line.data : "";
         n = line.len;
         bold = 0;
+        literal = 0;
         if (b->markdown && n > 0) {
             size_t a = 0, z = n;
             while (a < z && is_space((unsigned char)s[a]))
@@ -1148,6 +1149,11 @@ static int build_blocks(builder *b, line_rec *lines, size_t n_lines)
                 z--;
             bold = z - a > 4 && strncmp(s + a, "**", 2) == 0 &&
                    strncmp(s + z - 2, "**", 2) == 0;
+            /* "\# 1 priority", "\- 5% fewer": an escaped first character
+             * is text, not a heading, bullet or table row (html.c escapes
+             * a paragraph that starts like one) */
+            literal = z - a > 1 && s[a] == '\\' && s[a + 1] != '\0' &&
+                      strchr("#-+|*", s[a + 1]) != NULL;
             n = md_inline_strip(line.data, n);
         }
         while (n > 0 && is_space((unsigned char)s[n - 1]))
@@ -1170,7 +1176,7 @@ static int build_blocks(builder *b, line_rec *lines, size_t n_lines)
                 continue;
             }
         }
-        if (b->markdown) {
+        if (b->markdown && !literal) {
             const char *t = s + ind;
             size_t tn = n - ind;
             if (line_is_rule(t, tn)) {
@@ -1221,7 +1227,7 @@ static int build_blocks(builder *b, line_rec *lines, size_t n_lines)
         /* raw bold markers are gone; a markdown line that was all bold was
          * recorded by md_inline_strip only implicitly, so look at the
          * source line */
-        bm = bullet_marker(s + ind, n - ind, b->markdown);
+        bm = literal ? 0 : bullet_marker(s + ind, n - ind, b->markdown);
         if (bm) {
             const char *t = s + ind + bm;
             size_t tn = n - ind - bm;

@@ -311,6 +311,28 @@ START_TEST(test_markdown_characters)
                      "back\\slash and ![x] kept.");
     rpt_report_free(r);
     conv_is("<table><tr><td>a|b</td><td>c</td></tr></table>", "| a/b | c |\n");
+
+    /* A paragraph that starts as a markdown line would (a heading, a
+     * bullet, a table row, a quote) is still a paragraph, whole. */
+    r = conv_parse(
+        "<!DOCTYPE html><h2>Notes</h2>"
+        "<p># 1 priority for leaders is the safety of learners at work.</p>"
+        "<p>- 5% fewer apprentices left early than in the year before.</p>"
+        "<p>| Staff in the kitchen teach food hygiene well, in small groups.</p>"
+        "<p>&gt; Most learners said that they feel safe at the centre.</p>");
+    static const char *const whole[] = {
+        "# 1 priority for leaders is the safety of learners at work.",
+        "- 5% fewer apprentices left early than in the year before.",
+        "| Staff in the kitchen teach food hygiene well, in small groups.",
+        "> Most learners said that they feel safe at the centre.",
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+        k = passage_find(r, whole[i] + 2);
+        ck_assert_msg(k >= 0, "lost: %s", whole[i]);
+        ck_assert_str_eq(r->passages[k].text, whole[i]);
+        ck_assert_str_eq(r->sections[r->passages[k].section].title, "Notes");
+    }
+    rpt_report_free(r);
 }
 END_TEST
 
