@@ -124,7 +124,7 @@ class FacetSpy : public Xapian::MatchSpy {
             std::string v = doc.get_value(f.slot);
             if (!f.sep) {
                 if (!v.empty())
-                    ++counts[i][v];
+                    ++*counter(i, v.data(), v.size());
                 continue;
             }
             size_t start = 0;
@@ -132,10 +132,8 @@ class FacetSpy : public Xapian::MatchSpy {
                 size_t end = v.find(f.sep, start);
                 if (end == std::string::npos)
                     end = v.size();
-                if (end > start) {
-                    key.assign(v, start, end - start);
-                    ++counts[i][key];
-                }
+                if (end > start)
+                    ++*counter(i, v.data() + start, end - start);
                 start = end + 1;
             }
         }
@@ -144,7 +142,32 @@ class FacetSpy : public Xapian::MatchSpy {
     std::vector<std::unordered_map<std::string, uint32_t>> counts;
 
   private:
-    enum { N_CACHE = 8 };
+    /* The counter of value `v` of spy i. A facet has few values (three
+     * polarities, a few dozen themes) met over and over: the last ones
+     * found are looked at before the map, which costs a string and a
+     * hash per value (profiled: a fifth of counting facets). */
+    uint32_t *counter(size_t i, const char *v, size_t n)
+    {
+        value_cache &vc = recent[i];
+        for (unsigned k = 0; k < N_RECENT; k++)
+            if (vc.ctr[k] && vc.key[k].size() == n &&
+                std::memcmp(vc.key[k].data(), v, n) == 0)
+                return vc.ctr[k];
+        key.assign(v, n);
+        uint32_t *c = &counts[i][key];
+        vc.key[vc.next].assign(v, n);
+        vc.ctr[vc.next] = c;
+        vc.next = (vc.next + 1) % N_RECENT;
+        return c;
+    }
+    enum { N_CACHE = 8, N_RECENT = 8 };
+    struct value_cache {
+        std::string key[N_RECENT];
+        uint32_t *ctr[N_RECENT] = {}; /* into counts: map nodes stay put */
+        unsigned next = 0;
+    };
+    std::vector<value_cache> recent =
+        std::vector<value_cache>(specs.size()); /* after specs */
     struct group_cache {
         std::string key;
         std::vector<uint32_t *> ctr; /* into counts: map nodes do not move */
