@@ -1314,6 +1314,66 @@ static void on_visit(void *ctx, const char *const *values, const size_t *lens)
     v->calls++;
 }
 
+/* Over a remote shard (xapian-progsrv, the remote protocol on a pipe:
+ * no port needed) facets come from Xapian's own ValueCountMatchSpy, which
+ * the shard runs itself, and a visitor from every match fetched: both
+ * must count as a local database does, whatever page is asked for. */
+START_TEST(test_facets_over_remote)
+{
+    if (system("command -v xapian-progsrv >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "note: xapian-progsrv (xapian-tools) not installed: "
+                        "remote facets not tested\n");
+        return;
+    }
+    xc_db_close(open_scored()); /* writes "scored" */
+    char path[PATH_MAX];
+    path_in(path, sizeof path, "scored");
+    xc_db *db = NULL;
+    CK_OK(xc_db_new_multi(&db));
+    CK_OK(xc_db_add_remote_prog(db, "xapian-progsrv", path, 10000));
+    xc_query *q = NULL;
+    CK_OK(xc_query_match_all(&q));
+    for (uint32_t max = 0; max <= 4; max += 2) {
+        xc_enquire *enq = NULL;
+        xc_mset *ms = NULL;
+        CK_OK(xc_enquire_new(db, &enq));
+        CK_OK(xc_enquire_set_query(enq, q));
+        CK_OK(xc_enquire_add_facet_multi(enq, 6, ','));
+        CK_OK(xc_enquire_add_facet(enq, 6));
+        CK_OK(xc_enquire_get_mset(enq, 0, max, 10, &ms));
+        ck_assert_uint_eq(xc_mset_size(ms), max);
+        expect_facet(ms, 0, 0, "y", 3);
+        expect_facet(ms, 0, 1, "x", 2);
+        expect_facet(ms, 0, 2, "z", 1);
+        expect_facet(ms, 1, 0, "x,y", 1);
+        expect_facet(ms, 1, 1, "x,y,z", 1);
+        expect_facet(ms, 1, 2, "y", 1);
+        const char *none = NULL;
+        ck_assert_int_eq(xc_mset_facet(ms, 1, 3, &none, NULL, NULL), 0);
+        xc_mset_free(ms);
+        xc_enquire_free(enq);
+    }
+    /* a visitor: every match once, fetched from the shard */
+    xc_query *alpha = term_q("alpha");
+    xc_enquire *enq = NULL;
+    xc_mset *ms = NULL;
+    CK_OK(xc_enquire_new(db, &enq));
+    CK_OK(xc_enquire_set_query(enq, alpha));
+    visited v;
+    memset(&v, 0, sizeof v);
+    unsigned slots[2] = {6, 9};
+    CK_OK(xc_enquire_set_visitor(enq, slots, 2, on_visit, &v));
+    CK_OK(xc_enquire_get_mset(enq, 0, 1, 10, &ms));
+    ck_assert_int_eq(v.calls, 3);
+    ck_assert_uint_eq(xc_mset_size(ms), 1);
+    xc_mset_free(ms);
+    xc_enquire_free(enq);
+    xc_query_free(alpha);
+    xc_query_free(q);
+    CK_OK(xc_db_close(db));
+}
+END_TEST
+
 START_TEST(test_visitor_sees_every_match)
 {
     xc_db *db = open_scored();
@@ -1635,6 +1695,7 @@ static Suite *xapian_c_suite(void)
     tcase_add_test(tc, test_stemmer);
     tcase_add_test(tc, test_value_weight_ranks_by_stored_score);
     tcase_add_test(tc, test_multi_value_facet);
+    tcase_add_test(tc, test_facets_over_remote);
     tcase_add_test(tc, test_visitor_sees_every_match);
     tcase_add_test(tc, test_expand_finds_what_sets_documents_apart);
     tcase_add_test(tc, test_open_missing);
