@@ -161,6 +161,17 @@ void cli_json_error(buf *b, const srch_error *err)
         buf_puts(b, ",\"column\":null}");
 }
 
+void cli_json_str_array(buf *b, const char *const *v, size_t n)
+{
+    buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(b, ',');
+        buf_json_str(b, v[i]);
+    }
+    buf_putc(b, ']');
+}
+
 void cli_json_search(buf *b, const char *query, const srch_results *res,
                      const cli_search_shape *shape)
 {
@@ -179,13 +190,9 @@ void cli_json_search(buf *b, const char *query, const srch_results *res,
     buf_json_str(b, res->did_you_mean);
     if (res->n_missing_shards > 0) {
         /* Only in a partial answer (--partial): which shards it lacks. */
-        buf_puts(b, ",\"partial\":true,\"missing_shards\":[");
-        for (size_t i = 0; i < res->n_missing_shards; i++) {
-            if (i)
-                buf_putc(b, ',');
-            buf_json_str(b, res->missing_shards[i]);
-        }
-        buf_putc(b, ']');
+        buf_puts(b, ",\"partial\":true,\"missing_shards\":");
+        cli_json_str_array(b, (const char *const *)res->missing_shards,
+                           res->n_missing_shards);
     }
     if (shape->explain) {
         buf_puts(b, ",\"xapian_query\":");
@@ -218,13 +225,9 @@ void cli_json_shown(buf *b, const srch_shown *s)
             buf_putc(b, ',');
         cli_json_hit(b, &s->passages[i], 0);
     }
-    buf_puts(b, "],\"other_reports\":[");
-    for (size_t i = 0; i < s->n_other_ids; i++) {
-        if (i)
-            buf_putc(b, ',');
-        buf_json_str(b, s->other_ids[i]);
-    }
-    buf_puts(b, "]}");
+    buf_puts(b, "],\"other_reports\":");
+    cli_json_str_array(b, (const char *const *)s->other_ids, s->n_other_ids);
+    buf_putc(b, '}');
 }
 
 void cli_json_report_list(buf *b, const srch_report_list *l)

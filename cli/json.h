@@ -11,6 +11,8 @@
 
 /* A JSON string, or null for NULL or "". */
 void cli_json_str_or_null(buf *b, const char *s);
+/* ["a","b"]: n strings as a JSON array. */
+void cli_json_str_array(buf *b, const char *const *v, size_t n);
 /* A report record (the shape `reports --json` prints; full adds format,
  * charset, passages and judgements); null for NULL. */
 void cli_json_report(buf *b, const srch_report *r, int full);
