@@ -85,12 +85,45 @@ static int on_token(void *vctx, const stm_token *tok)
     return 0;
 }
 
+/* Tell the analyser which stems can match (the query's stems, wildcard
+ * prefixes and the stems in its phrases), so that it stems only the words
+ * that could have one of them: stemming was half of a snippet's cost. */
+static void limit_stems(stm_analyser *an, const hl_terms *hl)
+{
+    enum { MAX_LIMIT = 64 };
+    const char *v[MAX_LIMIT];
+    size_t n = 0;
+    const strlist *lists[2] = {&hl->stems, &hl->prefixes};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < lists[l]->n; i++) {
+            if (n == MAX_LIMIT)
+                goto all; /* a long query: stem everything */
+            v[n++] = lists[l]->v[i];
+        }
+    for (size_t p = 0; p < hl->n_phrases; p++)
+        for (size_t i = 0; i < hl->phrases[p].n; i++) {
+            const char *w = hl->phrases[p].v[i];
+            if (w[0] != 'Z')
+                continue; /* K terms are protected forms, not stems */
+            if (n == MAX_LIMIT)
+                goto all;
+            v[n++] = w + 1;
+        }
+    stm_analyser_limit_stems(an, v, n);
+    return;
+all:
+    stm_analyser_limit_stems(an, NULL, 0);
+}
+
 int srch_make_snippet(srch_db *db, const char *text, size_t len,
                       const hl_terms *hl, unsigned window, srch_hit *hit)
 {
     scan s = {hl, NULL, 0, 0, 0};
     char *aerr = NULL;
-    if (stm_analyse(db->index_an, text, len, on_token, &s, &aerr) < 0) {
+    limit_stems(db->index_an, hl);
+    int arc = stm_analyse(db->index_an, text, len, on_token, &s, &aerr);
+    stm_analyser_limit_stems(db->index_an, NULL, 0);
+    if (arc < 0) {
         free(aerr);
         /* The snippet is a convenience: fall back to the plain text. */
     }

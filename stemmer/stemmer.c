@@ -93,6 +93,9 @@ struct stm_analyser {
     unsigned cache_used;
     unsigned cache_cap;         /* slots, a power of two */
     char acronym[STM_WORD_MAX + 1];
+    /* stm_analyser_limit_stems: stem only words whose first byte is set */
+    int stems_limited;
+    unsigned char stem_first[256];
 };
 
 /* One stm_analyse call. */
@@ -156,6 +159,20 @@ void stm_analyser_free(stm_analyser *an)
     free(an);
 }
 
+void stm_analyser_limit_stems(stm_analyser *an, const char *const *stems,
+                              size_t n)
+{
+    an->stems_limited = stems != NULL;
+    memset(an->stem_first, 0, sizeof an->stem_first);
+    for (size_t i = 0; stems && i < n; i++) {
+        if (stems[i][0] == '\0') {
+            an->stems_limited = 0; /* "" starts every stem */
+            return;
+        }
+        an->stem_first[(unsigned char)stems[i][0]] = 1;
+    }
+}
+
 /* ---------- stems ---------- */
 
 static uint32_t hash_word(const char *w, size_t len)
@@ -166,6 +183,13 @@ static uint32_t hash_word(const char *w, size_t len)
         h *= 16777619u;
     }
     return h;
+}
+
+/* WORD_STOPWORD and WORD_PROTECTED, as they apply to folded word w. */
+static uint8_t word_kind(const char *w, size_t len)
+{
+    return (uint8_t)((stm_is_stopword(w, len) ? WORD_STOPWORD : 0) |
+                     (stm_protected_candidate(w, len) ? WORD_PROTECTED : 0));
 }
 
 /* The cache entry of folded word w (len <= STM_WORD_MAX): its Snowball
@@ -234,8 +258,7 @@ static const stem_entry *word_lookup(stm_analyser *an, const char *w,
     e->stem_len = (uint8_t)sl;
     memcpy(e->word, w, len);
     e->word[len] = '\0';
-    e->kind = (uint8_t)((stm_is_stopword(w, len) ? WORD_STOPWORD : 0) |
-                        (stm_protected_candidate(w, len) ? WORD_PROTECTED : 0));
+    e->kind = word_kind(w, len);
     an->cache_used++;
     return e;
 }
@@ -610,8 +633,21 @@ static void emit_pending(run *r)
         tok.stem = t->word;
         tok.stem_len = t->len;
     } else {
-        const stem_entry *e = word_lookup(an, t->word, t->len);
-        if (e->kind & WORD_STOPWORD)
+        /* A word that no wanted stem starts with is not stemmed (its stem
+         * would begin with the same byte: stm_analyser_limit_stems). */
+        const char *stem = t->word;
+        size_t stem_len = t->len;
+        unsigned kind;
+        if (an->stems_limited &&
+            !an->stem_first[(unsigned char)t->word[0]]) {
+            kind = word_kind(t->word, t->len);
+        } else {
+            const stem_entry *e = word_lookup(an, t->word, t->len);
+            stem = e->stem;
+            stem_len = e->stem_len;
+            kind = e->kind;
+        }
+        if (kind & WORD_STOPWORD)
             tok.flags |= STM_TOK_STOPWORD;
         stm_protect_ctx pc = {0};
         pc.word = t->word;
@@ -634,7 +670,7 @@ static void emit_pending(run *r)
         }
         pc.alone = next == NULL || after->line_break || after->punct;
         pc.mode = an->mode;
-        const char *form = (e->kind & WORD_PROTECTED)
+        const char *form = (kind & WORD_PROTECTED)
                                ? stm_protected_match(&pc) : NULL;
 
         if (t->caps == STM_CAPS_CAPITALISED)
@@ -658,8 +694,8 @@ static void emit_pending(run *r)
             tok.stem_len = len;
             tok.flags |= STM_TOK_ALLCAPS;
         } else {
-            tok.stem = e->stem;
-            tok.stem_len = e->stem_len;
+            tok.stem = stem;
+            tok.stem_len = stem_len;
         }
     }
     tok.position = ++r->position;

@@ -82,6 +82,16 @@ typedef struct stm_analyser stm_analyser;
 int stm_analyser_new(stm_mode mode, stm_analyser **out, char **err);
 void stm_analyser_free(stm_analyser *an);
 
+/* Stem only the words that could have one of these n stems (or prefixes of
+ * stems): a word whose first byte starts none of them gets its folded form
+ * as `stem` instead, which then matches none of them either. Snowball
+ * English keeps a word's first letter (check_stemmer tests this over the
+ * sample corpus), so a caller that only compares stems with these loses
+ * nothing and skips most of the stemming (snippets). NULL stems: stem
+ * every word again. The strings are not kept. */
+void stm_analyser_limit_stems(stm_analyser *an, const char *const *stems,
+                              size_t n);
+
 /* Analyse `len` bytes of valid UTF-8 `text` (not necessarily
  * NUL-terminated; an invalid byte is read as U+FFFD, never dropped).
  * Positions restart at 1 on each call. Words longer than 64 bytes once

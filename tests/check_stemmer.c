@@ -5,6 +5,7 @@
  * leftovers, Windows-1252 files, headings in capitals).
  */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -883,6 +884,76 @@ START_TEST(ascii_fast_path_matches_icu)
 }
 END_TEST
 
+/* Snowball English keeps a word's first byte, which is what lets
+ * stm_analyser_limit_stems skip stemming: checked over every token of
+ * the sample corpus. A limited analyser then gives the same tokens, and
+ * the same stem wherever the stem is one it was asked for. */
+START_TEST(limited_stems)
+{
+    const char *srcdir = getenv("srcdir") ? getenv("srcdir") : ".";
+    char dirpath[1024];
+    snprintf(dirpath, sizeof dirpath, "%s/corpus/samples", srcdir);
+    DIR *d = opendir(dirpath);
+    ck_assert_msg(d != NULL, "cannot open %s", dirpath);
+    static const char *const wanted[] = {"learner", "assess", "safeguard",
+                                         "off", "job", "2019", "ksb"};
+    const size_t nw = sizeof wanted / sizeof wanted[0];
+    size_t files = 0, tokens = 0, matched = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t nl = strlen(de->d_name);
+        if (nl < 4 || (strcmp(de->d_name + nl - 4, ".txt") != 0 &&
+                       strcmp(de->d_name + nl - 3, ".md") != 0))
+            continue;
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", dirpath, de->d_name);
+        FILE *fp = fopen(path, "rb");
+        ck_assert_ptr_nonnull(fp);
+        static char text[1 << 20];
+        size_t len = fread(text, 1, sizeof text, fp);
+        fclose(fp);
+        col all = {0}, lim = {0};
+        stm_analyser_limit_stems(an_index, NULL, 0);
+        ck_assert_int_eq(stm_analyse(an_index, text, len, collect, &all, NULL), 0);
+        stm_analyser_limit_stems(an_index, wanted, nw);
+        ck_assert_int_eq(stm_analyse(an_index, text, len, collect, &lim, NULL), 0);
+        stm_analyser_limit_stems(an_index, NULL, 0);
+        ck_assert_uint_eq(all.n, lim.n);
+        for (size_t i = 0; i < all.n; i++) {
+            const tk *a = &all.v[i], *l = &lim.v[i];
+            ck_assert_str_eq(a->word, l->word);
+            ck_assert_uint_eq(a->pos, l->pos);
+            ck_assert_uint_eq(a->flags, l->flags);
+            ck_assert_str_eq(a->prot, l->prot);
+            ck_assert_int_eq(a->has_stem, l->has_stem);
+            if (!a->has_stem)
+                continue;
+            ck_assert_msg(a->stem[0] == a->word[0],
+                          "%s: stem %s of %s starts with another byte",
+                          de->d_name, a->stem, a->word);
+            int want_a = 0, want_l = 0;
+            for (size_t w = 0; w < nw; w++) {
+                want_a |= strcmp(a->stem, wanted[w]) == 0;
+                want_l |= strcmp(l->stem, wanted[w]) == 0;
+            }
+            ck_assert_int_eq(want_a, want_l);
+            if (want_a) {
+                ck_assert_str_eq(a->stem, l->stem);
+                matched++;
+            }
+            tokens++;
+        }
+        free(all.v);
+        free(lim.v);
+        files++;
+    }
+    closedir(d);
+    ck_assert_uint_gt(files, 20);
+    ck_assert_uint_gt(tokens, 30000);
+    ck_assert_uint_gt(matched, 500);
+}
+END_TEST
+
 static Suite *stemmer_suite(void)
 {
     Suite *s = suite_create("stemmer");
@@ -911,6 +982,7 @@ static Suite *stemmer_suite(void)
     tcase_add_test(tc, charset_utf16_and_repair);
     tcase_add_test(tc, charset_detected);
     tcase_add_test(tc, ascii_fast_path_matches_icu);
+    tcase_add_test(tc, limited_stems);
     suite_add_tcase(s, tc);
     return s;
 }
