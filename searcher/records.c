@@ -29,45 +29,44 @@ void srch_report_free(srch_report *r)
     free(r);
 }
 
-static char *field(const char *data, size_t len, const char *key)
-{
-    char *v = idx_record_field(data, len, key);
-    return v ? v : str_dup("");
-}
-
 srch_report *srch_report_parse(const char *data, size_t len)
 {
     srch_report *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->id = field(data, len, "id");
-    r->source = field(data, len, "source");
-    r->format = field(data, len, "format");
-    r->charset = field(data, len, "charset");
-    r->title = field(data, len, "title");
-    r->provider = field(data, len, "provider");
-    r->urn = field(data, len, "urn");
-    r->type = field(data, len, "type");
-    r->kind = field(data, len, "kind");
-    r->date_start = field(data, len, "date_start");
-    r->date_end = field(data, len, "date_end");
-    r->grade = field(data, len, "grade");
-    r->previous_grade = field(data, len, "previous_grade");
-    char *np = field(data, len, "passages");
-    r->n_passages = np ? (unsigned)strtoul(np, NULL, 10) : 0;
-    free(np);
-    char *nl = field(data, len, "learners");
-    r->learners = nl ? strtoul(nl, NULL, 10) : 0;
-    free(nl);
-    r->area = field(data, len, "area");
-    /* judgement=<grade>\t=<name> lines, in report order (indexer.c) */
-    const char *p = data, *end = data + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl ? nl : end;
-        size_t ll = (size_t)(le - p);
-        if (ll > 10 && memcmp(p, "judgement=", 10) == 0) {
-            const char *g = p + 10;
+    char *np = NULL, *nl = NULL;
+    /* One pass over the "key=value" lines; the first of a key wins, as in
+     * idx_record_field. (Sixteen look-ups, one per field, made every
+     * search hit scan its report's record sixteen times.) */
+    const struct {
+        const char *key;
+        char **dst;
+    } keys[] = {
+        {"id", &r->id},
+        {"source", &r->source},
+        {"format", &r->format},
+        {"charset", &r->charset},
+        {"title", &r->title},
+        {"provider", &r->provider},
+        {"urn", &r->urn},
+        {"type", &r->type},
+        {"kind", &r->kind},
+        {"date_start", &r->date_start},
+        {"date_end", &r->date_end},
+        {"grade", &r->grade},
+        {"previous_grade", &r->previous_grade},
+        {"passages", &np},
+        {"learners", &nl},
+        {"area", &r->area},
+    };
+    const size_t nk = sizeof keys / sizeof keys[0];
+    for (const char *p = data, *end = data + len; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *le = eol ? eol : end;
+        const char *eq = memchr(p, '=', (size_t)(le - p));
+        if (eq == p + 9 && memcmp(p, "judgement", 9) == 0) {
+            /* judgement=<grade>\t=<name>, in report order (indexer.c) */
+            const char *g = eq + 1;
             const char *tab = memchr(g, '\t', (size_t)(le - g));
             if (tab && tab + 1 < le && tab[1] == '=') {
                 srch_judgement *nj = realloc(
@@ -80,18 +79,28 @@ srch_report *srch_report_parse(const char *data, size_t len)
                     str_ndup(tab + 2, (size_t)(le - tab - 2));
                 r->n_judgements++;
             }
+            eq = NULL;
         }
+        for (size_t k = 0; eq && k < nk; k++)
+            if (!*keys[k].dst && strlen(keys[k].key) == (size_t)(eq - p) &&
+                memcmp(p, keys[k].key, (size_t)(eq - p)) == 0) {
+                if (!(*keys[k].dst = str_ndup(eq + 1, (size_t)(le - eq - 1))))
+                    goto oom;
+                break;
+            }
         p = le + 1;
     }
-    if (!r->id || !r->source || !r->provider || !r->kind || !r->grade ||
-        !r->date_start || !r->date_end || !r->urn || !r->type ||
-        !r->previous_grade || !r->title || !r->format || !r->charset ||
-        !r->area) {
-        srch_report_free(r);
-        return NULL;
-    }
+    for (size_t k = 0; k < nk; k++)
+        if (!*keys[k].dst && !(*keys[k].dst = str_dup("")))
+            goto oom;
+    r->n_passages = (unsigned)strtoul(np, NULL, 10);
+    r->learners = strtoul(nl, NULL, 10);
+    free(np);
+    free(nl);
     return r;
 oom:
+    free(np);
+    free(nl);
     srch_report_free(r);
     return NULL;
 }
