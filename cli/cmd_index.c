@@ -319,26 +319,30 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv)
 /* ---------- compact ---------- */
 
 const char cli_help_compact[] =
-    "usage: insearch compact [--db DIR] [--wait] [--json]\n"
+    "usage: insearch compact [--db DIR] [--keep-shards] [--wait] [--json]\n"
     "\n"
-    "Compact the index: each shard's B-trees are written again full and\n"
-    "merged (Xapian's compaction, as xapian-compact does), into a copy\n"
-    "beside the index that then takes its place in one atomic rename.\n"
-    "Searches go on meanwhile; indexing waits (the writers' lock is held).\n"
-    "Killed or failed part-way, the index is left as it was. Prints the\n"
-    "size before and after. Needs free space for the copy.\n"
+    "Compact the index: its shards are merged into one and its B-trees\n"
+    "written again full (Xapian's compaction, as xapian-compact does), into\n"
+    "a copy beside the index that then takes its place in one atomic\n"
+    "rename. One shard answers faster than several; the answers are the\n"
+    "same. Searches go on meanwhile; indexing waits (the writers' lock is\n"
+    "held). Killed or failed part-way, the index is left as it was. Prints\n"
+    "the size before and after. Needs free space for the copy.\n"
     "\n"
-    "  --wait     when an insearch index is writing the index, wait for it\n"
-    "  --json     {\"bytes_before\":N,\"bytes_after\":N,\"seconds\":S}\n";
+    "  --keep-shards  compact each shard on its own, keeping them apart\n"
+    "  --wait         when an insearch index is writing the index, wait\n"
+    "  --json         {\"bytes_before\":N,\"bytes_after\":N,\"shards_before\":N,\n"
+    "                 \"shards_after\":N,\"seconds\":S}\n";
 
 int cmd_compact(cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
                                          {"wait", no_argument, NULL, 'w'},
+                                         {"keep-shards", no_argument, NULL, 'k'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    int wait = 0, c;
+    int wait = 0, keep = 0, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -348,6 +352,7 @@ int cmd_compact(cli_ctx *ctx, int argc, char **argv)
             ctx->db_path = str_dup(optarg);
             break;
         case 'w': wait = 1; break;
+        case 'k': keep = 1; break;
         case 'j': ctx->json = 1; break;
         case 'h': fputs(cli_help_compact, stdout); return 0;
         default:
@@ -360,9 +365,11 @@ int cmd_compact(cli_ctx *ctx, int argc, char **argv)
                                argv[optind]);
     const char *db = cli_db_path(ctx);
     uint64_t before = 0, after = 0;
+    size_t shards_before = 0, shards_after = 0;
     char *err = NULL;
     double t0 = now_seconds();
-    int rc = idx_compact(db, wait, &before, &after, &err);
+    int rc = idx_compact(db, wait, keep, &before, &after, &shards_before,
+                         &shards_after, &err);
     double secs = now_seconds() - t0;
     if (rc != IDX_OK) {
         cli_error("compact", "%s", err ? err : "failed");
@@ -370,11 +377,18 @@ int cmd_compact(cli_ctx *ctx, int argc, char **argv)
         return 1;
     }
     if (ctx->json)
-        printf("{\"bytes_before\":%llu,\"bytes_after\":%llu,\"seconds\":%.3f}\n",
-               (unsigned long long)before, (unsigned long long)after, secs);
-    else
-        printf("compacted %s in %.1f s: %.1f MB -> %.1f MB (%.0f%%)\n", db, secs,
+        printf("{\"bytes_before\":%llu,\"bytes_after\":%llu,"
+               "\"shards_before\":%zu,\"shards_after\":%zu,\"seconds\":%.3f}\n",
+               (unsigned long long)before, (unsigned long long)after,
+               shards_before, shards_after, secs);
+    else {
+        printf("compacted %s in %.1f s: %.1f MB -> %.1f MB (%.0f%%)", db, secs,
                (double)before / 1e6, (double)after / 1e6,
                before ? 100.0 * (double)after / (double)before : 100.0);
+        if (shards_before != shards_after)
+            printf(", %zu shards merged into %zu", shards_before,
+                   shards_after);
+        putchar('\n');
+    }
     return 0;
 }

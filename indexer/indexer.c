@@ -2180,8 +2180,9 @@ static int sync_path(const char *path, int dir)
     return rc;
 }
 
-int idx_compact(const char *dbpath, int wait_for_lock, uint64_t *bytes_before,
-                uint64_t *bytes_after, char **err)
+int idx_compact(const char *dbpath, int wait_for_lock, int keep_shards,
+                uint64_t *bytes_before, uint64_t *bytes_after,
+                size_t *shards_before, size_t *shards_after, char **err)
 {
     size_t dl = strlen(dbpath);
     while (dl > 1 && dbpath[dl - 1] == '/')
@@ -2227,22 +2228,40 @@ int idx_compact(const char *dbpath, int wait_for_lock, uint64_t *bytes_before,
         rc = IDX_ERR;
         goto done;
     }
-    for (size_t i = 0; i < h.layout.n_shards && rc == IDX_OK; i++) {
+    /* Shards are merged into one unless asked to keep them: a search then
+     * descends one B-tree per term instead of one per shard. Nothing
+     * depends on document ids (ties are broken by SLOT_ORDER), so the
+     * renumbering a merge needs changes no answer. A later `index --jobs
+     * N` shares the one shard between its threads. */
+    size_t n_out = keep_shards ? h.layout.n_shards : 1;
+    if (shards_before)
+        *shards_before = h.layout.n_shards;
+    for (size_t i = 0; i < n_out && rc == IDX_OK; i++) {
         char *dst = single ? str_dup(tmp) : str_printf("%s/shard-%zu", tmp, i);
-        if (!dst || xc_db_compact(h.layout.shards[i].path, dst) != XC_OK) {
+        const char *src[IDX_MAX_SHARDS];
+        size_t n_src = 0;
+        if (keep_shards)
+            src[n_src++] = h.layout.shards[i].path;
+        else
+            for (size_t k = 0; k < h.layout.n_shards && k < IDX_MAX_SHARDS; k++)
+                src[n_src++] = h.layout.shards[k].path;
+        if (!dst || xc_db_compact_shards(src, n_src, dst) != XC_OK) {
             if (err)
                 *err = str_printf("%s: compacting failed: %s (the index is "
-                                  "unchanged)", h.layout.shards[i].path,
+                                  "unchanged)",
+                                  n_src == 1 ? src[0] : h.layout.dbpath,
                                   dst ? xc_last_error() : "out of memory");
             rc = IDX_ERR;
         }
         free(dst);
     }
+    if (rc == IDX_OK && shards_after)
+        *shards_after = n_out;
     if (rc == IDX_OK && !single) {
         idx_indexer neu;
         memset(&neu, 0, sizeof neu);
         neu.dbpath = tmp;
-        neu.n_shards = h.layout.n_shards;
+        neu.n_shards = n_out;
         if (write_stub(&neu, err) != 0)
             rc = IDX_ERR;
     }

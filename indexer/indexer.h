@@ -98,15 +98,17 @@ int idx_open_with(const char *dbpath, const idx_callbacks *cb,
  * writing meanwhile, so no other indexer can change it. Files that have
  * gone are left out (counted in files_pruned). *stats gets the new run's
  * counts. */
-/* Compact the index at `dbpath` (each shard, as xapian-compact does) into
+/* Compact the index at `dbpath` (as xapian-compact does: its shards merged
+ * into one, or with keep_shards each shard on its own) into
  * a copy beside it ("DBPATH.compact"), which then takes its place in one
  * atomic rename (RENAME_EXCHANGE); the old one is removed. The writers'
  * lock is held throughout (wait_for_lock as in idx_options), so no
  * indexer changes it meanwhile; searches go on. A crash or a failure
  * before the rename leaves the index as it was. *bytes_before and
  * *bytes_after (when non-NULL) get the sizes of the files. */
-int idx_compact(const char *dbpath, int wait_for_lock,
-                uint64_t *bytes_before, uint64_t *bytes_after, char **err);
+int idx_compact(const char *dbpath, int wait_for_lock, int keep_shards,
+                uint64_t *bytes_before, uint64_t *bytes_after,
+                size_t *shards_before, size_t *shards_after, char **err);
 
 int idx_rebuild(const char *dbpath, const idx_callbacks *cb,
                 const idx_options *opt, const char *const *paths,

@@ -129,7 +129,19 @@ same_answers "--jobs 3 (three shards)" "$work/q.three"
 same_answers "the two --shard-of parts through a stub file" "$work/q.parts"
 
 # ---------- compact: smaller, the same answers ----------
+# --keep-shards: each shard compacted on its own
+cp -a "$work/three" "$work/three-kept"
+insearch compact --db "$work/three-kept" --keep-shards --json >"$work/ck.json" 2>"$work/c.err" || { no "compact --keep-shards"; cat "$work/c.err"; }
+contains "compact --keep-shards keeps the three shards" "$work/ck.json" '"shards_before":3,"shards_after":3,'
+[ "$(ls -d "$work/three-kept"/shard-* | wc -l)" -eq 3 ] && ok || no "three shard folders after --keep-shards"
+queries "$work/three-kept" "$work/q.kept"
+same_answers "the index compacted shard by shard" "$work/q.kept"
+rm -rf "$work/three-kept"
+# by default the shards are merged into one
 insearch compact --db "$work/three" --json >"$work/c.json" 2>"$work/c.err" || { no "compact"; cat "$work/c.err"; }
+contains "compact merges the three shards into one" "$work/c.json" '"shards_before":3,"shards_after":1,'
+[ "$(ls -d "$work/three"/shard-* | wc -l)" -eq 1 ] && ok || no "one shard folder after compact"
+[ "$(grep -c . "$work/three/XAPIANDB")" -eq 1 ] && ok || no "the stub names one shard after compact"
 b=$(sed -n 's/.*"bytes_before":\([0-9]*\).*/\1/p' "$work/c.json")
 a=$(sed -n 's/.*"bytes_after":\([0-9]*\).*/\1/p' "$work/c.json")
 if [ -n "$b" ] && [ -n "$a" ] && [ "$a" -gt 0 ] && [ "$a" -lt "$b" ]; then ok; else

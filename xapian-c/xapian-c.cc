@@ -441,6 +441,30 @@ XC_EXPORT int xc_db_compact(const char *src, const char *dst)
     }
 }
 
+XC_EXPORT int xc_db_compact_shards(const char *const *src, size_t n,
+                                   const char *dst)
+{
+    CHECK_ARG(src);
+    CHECK_ARG(dst);
+    if (n == 0)
+        return fail(XC_ERR_INVALID, "no databases to compact");
+    for (size_t i = 0; i < n; i++)
+        CHECK_ARG(src[i]);
+    if (n == 1)
+        return xc_db_compact(src[0], dst);
+    try {
+        /* The shards' document ids overlap (each starts at 1), so they
+         * cannot be kept: Xapian renumbers them, shard after shard. */
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(src[i]));
+        all.compact(dst);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
 XC_EXPORT int xc_db_open_empty(xc_db **out)
 {
     CHECK_ARG(out);

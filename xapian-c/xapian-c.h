@@ -92,6 +92,12 @@ int xc_db_open_empty(xc_db **out);
  * stub) into the new folder `dst`: its B-trees full and merged, as
  * xapian-compact does, with the same document ids. */
 int xc_db_compact(const char *src, const char *dst);
+/* Merge the n databases at src[] (each one database, not a stub) into one
+ * compacted database in the new folder `dst`, as xapian-compact does with
+ * several inputs: the documents of src[0] first, then src[1]'s..., so
+ * document ids change (n = 1 keeps them, as xc_db_compact). User metadata
+ * keys found in more than one keep src[0]'s value. */
+int xc_db_compact_shards(const char *const *src, size_t n, const char *dst);
 
 /* Reopen a read-only database at its latest revision. */
 int xc_db_reopen(xc_db *db);
