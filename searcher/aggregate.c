@@ -301,6 +301,11 @@ static int typical_passages(srch_db *db, const xc_query *filter,
     if (xc_db_expand(db->db, cands, n_cands, TYPICAL_TERMS, "ZK", &terms,
                      &nt) != XC_OK)
         return -1;
+    /* (at most TYPICAL_TERMS come back: that many were asked for) */
+    size_t n_use = nt < TYPICAL_TERMS ? nt : TYPICAL_TERMS;
+    size_t term_len[TYPICAL_TERMS];
+    for (size_t k = 0; k < n_use; k++)
+        term_len[k] = strlen(terms[k].term);
     /* Each candidate's share of the shared vocabulary (the expansion
      * weights of the terms it uses), divided by the square root of its
      * length against the candidates' mean, so that a long passage does not
@@ -334,8 +339,8 @@ static int typical_passages(srch_db *db, const xc_query *filter,
             /* length-normalised wdfs (WDF_SCALE) are no counts: a
              * term is then one */
             len[nc] += db->scaled_wdf ? 1 : wdf;
-            for (size_t k = 0; k < nt; k++)
-                if (strlen(terms[k].term) == tl &&
+            for (size_t k = 0; k < n_use; k++)
+                if (term_len[k] == tl &&
                     memcmp(terms[k].term, t, tl) == 0) {
                     c->score += terms[k].weight;
                     break;
