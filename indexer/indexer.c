@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1331,6 +1332,16 @@ fail:
     return IDX_ERR;
 }
 
+/* The TERM_THEME_TIER of a strength: floor(log2(strength)), at most
+ * THEME_TIER_MAX (frexp is exact, so a strength of 16 is tier 4 on any
+ * machine). */
+static int theme_tier(double strength)
+{
+    int e = 0;
+    frexp(strength, &e); /* strength = m * 2^e, 0.5 <= m < 1 */
+    return e - 1 > THEME_TIER_MAX ? THEME_TIER_MAX : e - 1;
+}
+
 /* A passage's themes: terms and values from the scorer's result, and the
  * report's per-theme flags updated. */
 static int add_passage_themes(xc_doc *doc, const thm_set *set,
@@ -1350,6 +1361,14 @@ static int add_passage_themes(xc_doc *doc, const thm_set *set,
             continue;
         const char *id = thm_set_id(set, t);
         rc = add_bool(doc, TERM_THEME, id);
+        int tier = theme_tier(res->score[t]);
+        if (rc == XC_OK && tier >= THEME_TIER_MIN &&
+            res->polarity != THM_NEUTRAL) {
+            char tv[TERM_MAX_BYTES];
+            snprintf(tv, sizeof tv, "%s/%s/%d", id,
+                     thm_polarity_name(res->polarity), tier);
+            rc = add_bool(doc, TERM_THEME_TIER, tv);
+        }
         if (scratch->len)
             buf_putc(scratch, ',');
         buf_puts(scratch, id);

@@ -29,6 +29,16 @@
 /* The inspection year ("XA2019"), on passages and report records: a year
  * filter is then a few boolean terms, not a value read per candidate. */
 #define TERM_YEAR "XA"
+/* A weakness or strength passage's strength tier for a theme it is
+ * about (TERM_THEME): "XI<theme>/<polarity>/<k>" when 2^k <= strength <
+ * 2^(k+1), k from THEME_TIER_MIN to THEME_TIER_MAX (the top tier takes
+ * everything above; below the bottom one there is no term). The passages
+ * most about a theme are then found among the few in its top tiers, not
+ * by reading the strength of every passage about it (aggregate.c,
+ * typical passages). */
+#define TERM_THEME_TIER "XI"
+#define THEME_TIER_MIN 2
+#define THEME_TIER_MAX 6
 
 #define SLOT_DATE 0        /* "YYYY-MM-DD" inspection start */
 #define SLOT_REPORT 2      /* report id: collapse key for --by-report */
@@ -123,12 +133,12 @@
  * "3" adds SLOT_PASSAGE_TEXT on passages (their document data empty,
  * no SLOT_PASSAGE) and length-normalised wdfs (WDF_SCALE). The indexer writes "3"
  * documents only into shards created with "3", so that one shard never
- * mixes two kinds of wdf.
+ * mixes two kinds of wdf. "4" adds TERM_THEME_TIER.
  * Set when a shard is created, never on an older index that a newer
  * insearch adds to (its older documents lack them); the searcher uses
  * them only when it is set. */
 #define TERM_META_FEATURES "insearch:features"
-#define IDX_FEATURES "3"
+#define IDX_FEATURES "4"
 /* The theme taxonomy's text the index was scored with. */
 #define TERM_META_THEMES "insearch:themes"
 /* "K/N" in an index of part K of N of the files (idx_options.part_*). */

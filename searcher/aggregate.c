@@ -230,6 +230,21 @@ static void pass_free(pass *p)
 
 /* ------------------------------------------------------ typical passages */
 
+/* q AND NOT kind:other (takes q; on failure returns it as it was) */
+static xc_query *without_other(xc_query *q)
+{
+    xc_query *parts[2] = {q, srch_term_query(TERM_KIND, "other")};
+    xc_query *nq = NULL;
+    if (parts[1])
+        xc_query_combine(XC_OP_AND_NOT, parts, 2, 0, &nq);
+    xc_query_free(parts[1]);
+    if (!nq)
+        return q;
+    xc_query_free(q);
+    return nq;
+}
+
+
 /* The passages most typical of a theme's candidates: query expansion over
  * the candidates gives the terms that set them apart from the rest of the
  * index (their shared vocabulary); the passages (within the same filter)
@@ -237,20 +252,15 @@ static void pass_free(pass *p)
  * a long passage does not win by size, one per report, are typical rather
  * than merely long. */
 /* The TYPICAL_CANDIDATES passages of the filter most about the theme
- * (stored strength in `slot`). */
-static size_t candidates(srch_db *db, const xc_query *filter, unsigned slot,
-                         uint32_t *out)
+ * (stored strength in `slot`), best first, in `query` (filter AND_MAYBE
+ * the strength; NULL on failure). */
+static size_t run_candidates(srch_db *db, xc_query *query, uint32_t *out)
 {
     xc_enquire *enq = NULL;
     xc_mset *ms = NULL;
-    xc_query *vw = NULL, *q = NULL;
     size_t n = 0;
-    if (xc_query_value_weight(slot, &vw) == XC_OK) {
-        xc_query *parts[2] = {(xc_query *)filter, vw};
-        xc_query_combine(XC_OP_AND_MAYBE, parts, 2, 0, &q);
-    }
-    if (q && srch_enquire_new(db, &enq) == XC_OK &&
-        xc_enquire_set_query(enq, q) == XC_OK &&
+    if (query && srch_enquire_new(db, &enq) == XC_OK &&
+        xc_enquire_set_query(enq, query) == XC_OK &&
         xc_enquire_set_bm25(enq, 1.2, 0, 1, 0, 0.5) == XC_OK &&
         xc_enquire_get_mset(enq, 0, TYPICAL_CANDIDATES, 0, &ms) == XC_OK) {
         for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
@@ -262,8 +272,87 @@ static size_t candidates(srch_db *db, const xc_query *filter, unsigned slot,
     }
     xc_mset_free(ms);
     xc_enquire_free(enq);
+    return n;
+}
+
+/* The filter's passages in strength tier `tier` of theme `id` and this
+ * polarity or above (FILTER(filter, XI<id>/<polarity>/tier OR ... OR
+ * .../THEME_TIER_MAX)), and how many passages those tiers hold in the
+ * whole index (*in_tiers). A NULL filter: every passage in those tiers
+ * but kind "other" (the terms imply the theme and the polarity). */
+static xc_query *in_top_tiers(srch_db *db, const xc_query *filter,
+                              const char *id, const char *polarity, int tier,
+                              uint32_t *in_tiers)
+{
+    xc_query *terms[THEME_TIER_MAX - THEME_TIER_MIN + 1];
+    size_t n = 0;
+    *in_tiers = 0;
+    for (int k = tier; k <= THEME_TIER_MAX; k++) {
+        char tv[128];
+        snprintf(tv, sizeof tv, "%s%s/%s/%d", TERM_THEME_TIER, id, polarity,
+                 k);
+        uint32_t tf = 0;
+        xc_db_termfreq(db->db, tv, &tf);
+        *in_tiers += tf;
+        if (!(terms[n] = srch_term_query(TERM_THEME_TIER, tv + 2)))
+            break;
+        n++;
+    }
+    xc_query *any = NULL, *q = NULL;
+    if (n == (size_t)(THEME_TIER_MAX - tier + 1) &&
+        xc_query_combine(XC_OP_OR, terms, n, 0, &any) == XC_OK) {
+        if (filter) {
+            xc_query *parts[2] = {(xc_query *)filter, any};
+            xc_query_combine(XC_OP_FILTER, parts, 2, 0, &q);
+        } else {
+            q = without_other(any);
+            any = NULL;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        xc_query_free(terms[i]);
+    xc_query_free(any);
+    return q;
+}
+
+/* The TYPICAL_CANDIDATES passages of the filter most about the theme
+ * (stored strength in `slot`). When the filter weighs nothing (no words)
+ * and the index has strength tiers, they are looked for in the theme's
+ * top tiers first: if those hold enough of the filter's passages, the
+ * best of them are the best of all (every passage below holds less), and
+ * only they were read. The same answer as reading every passage about the
+ * theme (tests/themes-cli.sh compares both). */
+static size_t candidates(srch_db *db, const xc_query *filter, unsigned slot,
+                         const char *id, const char *polarity,
+                         int every_passage, int weighted, uint32_t *out)
+{
+    xc_query *vw = NULL;
+    size_t n = 0;
+    if (xc_query_value_weight(slot, &vw) != XC_OK)
+        return 0;
+    int done = 0;
+    for (int tier = THEME_TIER_MAX;
+         db->theme_tiers && !weighted && !done && tier >= THEME_TIER_MIN;
+         tier--) {
+        uint32_t in_tiers = 0;
+        xc_query *f = in_top_tiers(db, every_passage ? NULL : filter, id,
+                                   polarity, tier, &in_tiers);
+        if (f && in_tiers >= TYPICAL_CANDIDATES) {
+            xc_query *parts[2] = {f, vw}, *q = NULL;
+            xc_query_combine(XC_OP_AND_MAYBE, parts, 2, 0, &q);
+            n = run_candidates(db, q, out);
+            done = n == TYPICAL_CANDIDATES;
+            xc_query_free(q);
+        }
+        xc_query_free(f);
+    }
+    if (!done) {
+        xc_query *parts[2] = {(xc_query *)filter, vw}, *q = NULL;
+        xc_query_combine(XC_OP_AND_MAYBE, parts, 2, 0, &q);
+        n = run_candidates(db, q, out);
+        xc_query_free(q);
+    }
     xc_query_free(vw);
-    xc_query_free(q);
     return n;
 }
 
@@ -288,12 +377,15 @@ static int cmp_cand(const void *x, const void *y)
 }
 
 static int typical_passages(srch_db *db, const xc_query *filter,
-                            unsigned slot, unsigned want, uint32_t *out,
+                            unsigned slot, const char *id,
+                            const char *polarity, int every_passage,
+                            int weighted, unsigned want, uint32_t *out,
                             size_t *n_out)
 {
     *n_out = 0;
     uint32_t cands[TYPICAL_CANDIDATES];
-    size_t n_cands = candidates(db, filter, slot, cands);
+    size_t n_cands = candidates(db, filter, slot, id, polarity, every_passage,
+                                weighted, cands);
     if (n_cands == 0)
         return 0;
     xc_expand_term *terms = NULL;
@@ -407,19 +499,6 @@ static int cmp_agg(const void *x, const void *y)
     return strcmp(a->id, b->id);
 }
 
-/* q AND NOT kind:other (takes q; on failure returns it as it was) */
-static xc_query *without_other(xc_query *q)
-{
-    xc_query *parts[2] = {q, srch_term_query(TERM_KIND, "other")};
-    xc_query *nq = NULL;
-    if (parts[1])
-        xc_query_combine(XC_OP_AND_NOT, parts, 2, 0, &nq);
-    xc_query_free(parts[1]);
-    if (!nq)
-        return q;
-    xc_query_free(q);
-    return nq;
-}
 
 /* Is the query made of filters on the report alone (no words, and no
  * section:, theme: or polarity:, which are about passages)? */
@@ -480,6 +559,7 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
             return err->code ? err->code : SRCH_ERR;
         }
     }
+    int every_passage = base == NULL;
     if (!base)
         base = srch_term_query(TERM_DOCTYPE, "passage");
     /* Filters on the report alone (grade, type, year...): the counts come
@@ -505,7 +585,13 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
         records = without_other(records);
     /* the passages of the asked polarity, for typical examples */
     xc_query *polq = NULL;
-    {
+    if (every_passage) {
+        /* Only passages have a polarity: "every passage" is then not
+         * needed, and leaving it out spares each typical-passage search
+         * skipping through the one posting list that holds them all. */
+        polq = without_other(
+            srch_term_query(TERM_POLARITY, thm_polarity_name(polarity)));
+    } else {
         xc_query *parts[2] = {base, srch_term_query(TERM_POLARITY,
                                            thm_polarity_name(polarity))};
         if (parts[1])
@@ -591,8 +677,9 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
         uint32_t ids[10];
         size_t nids = 0;
         if (tq)
-            typical_passages(db, tq, SLOT_THEME_SCORE + (unsigned)t, want,
-                             ids, &nids);
+            typical_passages(db, tq, SLOT_THEME_SCORE + (unsigned)t, at->id,
+                             thm_polarity_name(polarity), every_passage, text,
+                             want, ids, &nids);
         xc_query_free(tq);
         at->examples = calloc(nids ? nids : 1, sizeof *at->examples);
         if (!at->examples)

@@ -207,6 +207,8 @@ opened:;
                        : 0;
     db->ordered = features >= 2;
     db->scaled_wdf = features >= 3;
+    const char *tiers = getenv("INSEARCH_THEME_TIERS");
+    db->theme_tiers = features >= 4 && !(tiers && strcmp(tiers, "off") == 0);
     free(fmt);
     /* The taxonomy the passages were scored with: theme ids map to value
      * slots by their order in it. (An empty index has none yet.) */

@@ -19,6 +19,9 @@ struct srch_db {
                                 TERM_YEAR */
     int scaled_wdf;          /* TERM_META_FEATURES >= 3: passages' wdfs are
                                 length-normalised (WDF_SCALE) */
+    int theme_tiers;         /* TERM_META_FEATURES >= 4: TERM_THEME_TIER
+                                (and not turned off by the environment's
+                                INSEARCH_THEME_TIERS=off, a check of them) */
     int remote;              /* its stub names remote shards */
     char **missing;          /* shards left out ("SHARD (why)") */
     size_t n_missing;
