@@ -244,16 +244,14 @@ static xc_query *without_other(xc_query *q)
     return nq;
 }
 
-
 /* The passages most typical of a theme's candidates: query expansion over
  * the candidates gives the terms that set them apart from the rest of the
  * index (their shared vocabulary); the passages (within the same filter)
  * that use most of it, weighted by BM25 with length normalisation so that
  * a long passage does not win by size, one per report, are typical rather
  * than merely long. */
-/* The TYPICAL_CANDIDATES passages of the filter most about the theme
- * (stored strength in `slot`), best first, in `query` (filter AND_MAYBE
- * the strength; NULL on failure). */
+/* The best TYPICAL_CANDIDATES documents of `query` (a filter AND_MAYBE a
+ * theme's strength), best first, into out; how many. NULL query: none. */
 static size_t run_candidates(srch_db *db, xc_query *query, uint32_t *out)
 {
     xc_enquire *enq = NULL;
@@ -321,7 +319,7 @@ static xc_query *in_top_tiers(srch_db *db, const xc_query *filter,
  * top tiers first: if those hold enough of the filter's passages, the
  * best of them are the best of all (every passage below holds less), and
  * only they were read. The same answer as reading every passage about the
- * theme (tests/themes-cli.sh compares both). */
+ * theme (tests/theme-tiers.sh compares both). */
 static size_t candidates(srch_db *db, const xc_query *filter, unsigned slot,
                          const char *id, const char *polarity,
                          int every_passage, int weighted, uint32_t *out)
@@ -498,7 +496,6 @@ static int cmp_agg(const void *x, const void *y)
         return a->reports < b->reports ? 1 : -1;
     return strcmp(a->id, b->id);
 }
-
 
 /* Is the query made of filters on the report alone (no words, and no
  * section:, theme: or polarity:, which are about passages)? */
