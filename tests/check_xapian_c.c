@@ -1342,6 +1342,51 @@ static void visit_alpha(xc_db *db, visited *v)
     xc_query_free(q);
 }
 
+/* "alpha" collapsed and sorted on slot 6: each result's keys are its
+ * value of slot 6, read from the match (no document fetched). */
+static void check_item_keys(xc_db *db)
+{
+    xc_query *q = term_q("alpha");
+    xc_enquire *enq = NULL;
+    xc_mset *ms = NULL;
+    CK_OK(xc_enquire_new(db, &enq));
+    CK_OK(xc_enquire_set_query(enq, q));
+    CK_OK(xc_enquire_set_boolean_weight(enq));
+    CK_OK(xc_enquire_set_collapse_key(enq, 6, 1));
+    CK_OK(xc_enquire_set_sort_by_value(enq, 6, 0));
+    CK_OK(xc_enquire_get_mset(enq, 0, 10, 10, &ms));
+    ck_assert_uint_eq(xc_mset_size(ms), 3);
+    static const char *const want[3] = {"", "x,y", "y"};
+    for (uint32_t i = 0; i < 3; i++) {
+        char ck[16], sk[16];
+        size_t cl = 99, sl = 99;
+        CK_OK(xc_mset_item_keys(ms, i, ck, sizeof ck, &cl, sk, sizeof sk, &sl));
+        ck_assert_str_eq(ck, want[i]);
+        ck_assert_str_eq(sk, want[i]);
+        ck_assert_uint_eq(cl, strlen(want[i]));
+        ck_assert_uint_eq(sl, strlen(want[i]));
+    }
+    /* cut to the room given, the whole length still told */
+    char small[2];
+    size_t cl = 0;
+    CK_OK(xc_mset_item_keys(ms, 1, small, sizeof small, &cl, NULL, 0, NULL));
+    ck_assert_str_eq(small, "x");
+    ck_assert_uint_eq(cl, 3);
+    CK_FAILS(xc_mset_item_keys(ms, 3, NULL, 0, NULL, NULL, 0, NULL),
+             XC_ERR_INVALID);
+    xc_mset_free(ms);
+    xc_enquire_free(enq);
+    xc_query_free(q);
+}
+
+START_TEST(test_item_keys)
+{
+    xc_db *db = open_scored();
+    check_item_keys(db);
+    CK_OK(xc_db_close(db));
+}
+END_TEST
+
 /* Over a remote shard (xapian-progsrv, the remote protocol on a pipe:
  * no port needed) facets come from Xapian's own ValueCountMatchSpy, which
  * the shard runs itself, and a visitor from every match fetched: both
@@ -1386,6 +1431,8 @@ START_TEST(test_facets_over_remote)
     visit_alpha(db, &v);
     ck_assert_int_eq(v.calls, 3);
     ck_assert(visited_has(&v, "x,y|0"));
+    /* a result's collapse and sort keys come with the remote match */
+    check_item_keys(db);
     xc_query_free(q);
     CK_OK(xc_db_close(db));
 }
@@ -1709,6 +1756,7 @@ static Suite *xapian_c_suite(void)
     tcase_add_test(tc, test_stemmer);
     tcase_add_test(tc, test_value_weight_ranks_by_stored_score);
     tcase_add_test(tc, test_multi_value_facet);
+    tcase_add_test(tc, test_item_keys);
     tcase_add_test(tc, test_facets_over_remote);
     tcase_add_test(tc, test_visitor_sees_every_match);
     tcase_add_test(tc, test_expand_finds_what_sets_documents_apart);

@@ -1697,6 +1697,41 @@ XC_EXPORT int xc_mset_item(const xc_mset *mset, uint32_t i, uint32_t *docid,
     }
 }
 
+namespace {
+
+void copy_key(const std::string &k, char *out, size_t cap, size_t *len)
+{
+    if (len != nullptr)
+        *len = k.size();
+    if (out == nullptr || cap == 0)
+        return;
+    size_t n = k.size() < cap - 1 ? k.size() : cap - 1;
+    memcpy(out, k.data(), n);
+    out[n] = '\0';
+}
+
+} // namespace
+
+XC_EXPORT int xc_mset_item_keys(const xc_mset *mset, uint32_t i, char *ck,
+                                size_t ck_cap, size_t *ck_len, char *sk,
+                                size_t sk_cap, size_t *sk_len)
+{
+    CHECK_ARG(mset);
+    try {
+        if (i >= mset->mset.size()) {
+            set_error("xc_mset_item_keys: index %u is past the end (size %u)",
+                      (unsigned)i, (unsigned)mset->mset.size());
+            return XC_ERR_INVALID;
+        }
+        Xapian::MSetIterator it = mset->mset[i];
+        copy_key(it.get_collapse_key(), ck, ck_cap, ck_len);
+        copy_key(it.get_sort_key(), sk, sk_cap, sk_len);
+        return XC_OK;
+    } catch (...) {
+        return map_current_exception();
+    }
+}
+
 XC_EXPORT int xc_mset_get_document(const xc_mset *mset, uint32_t i,
                                    xc_doc **out)
 {

@@ -272,6 +272,14 @@ uint32_t xc_mset_matches_upper_bound(const xc_mset *mset);
 int xc_mset_item(const xc_mset *mset, uint32_t i, uint32_t *docid,
                  double *weight, uint32_t *collapse_count);
 int xc_mset_get_document(const xc_mset *mset, uint32_t i, xc_doc **out);
+/* Item i's collapse key and sort key (the values of the collapse and
+ * sort slots; "" when not set), copied into ck and sk (NUL-terminated,
+ * cut to their capacity) with their whole lengths in *ck_len and *sk_len.
+ * They come with the match, also from remote shards, without fetching
+ * the document. Any of the four outputs may be NULL. */
+int xc_mset_item_keys(const xc_mset *mset, uint32_t i, char *ck,
+                      size_t ck_cap, size_t *ck_len, char *sk, size_t sk_cap,
+                      size_t *sk_len);
 /* Facet counts for the n-th spy added (0-based): call with idx 0.. until it
  * returns 0. Returns 1 and sets *value (borrowed, valid until the mset is
  * freed) and *count; 0 at the end; negative on error. */
