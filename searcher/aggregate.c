@@ -215,6 +215,105 @@ static void visit(void *ctx, const char *const *v, const size_t *n)
     }
 }
 
+/* Over remote shards the visitor is fed by fetching every matching
+ * document over the network (xapian-c), which for a common word is
+ * hundreds of thousands of documents. The same counts come from Xapian
+ * itself, which runs on the shards: a match collapsed on the report id
+ * (one result per report) and sorted by year carries each report's id
+ * and year as the result's collapse and sort keys, with no document
+ * fetched. One such match over the query gives the reports matching
+ * (theme < 0); one over its passages of the polarity about theme t (or
+ * its report records with a weakness or strength about t) gives the
+ * reports for t. */
+static int collect_reports(srch_db *db, const xc_query *q, pass *p, long t)
+{
+    uint32_t doccount = 0;
+    xc_db_doccount(db->db, &doccount);
+    xc_enquire *enq = NULL;
+    xc_mset *ms = NULL;
+    int rc = -1;
+    /* (no tie-break: the order does not matter here, and a sort with one
+     * is a KeyMaker, which the remote backend cannot run) */
+    if (xc_enquire_new(db->db, &enq) == XC_OK &&
+        xc_enquire_set_query(enq, q) == XC_OK &&
+        xc_enquire_set_boolean_weight(enq) == XC_OK &&
+        xc_enquire_set_collapse_key(enq, SLOT_REPORT, 1) == XC_OK &&
+        xc_enquire_set_sort_by_value(enq, SLOT_YEAR, 0) == XC_OK &&
+        xc_enquire_get_mset(enq, 0, doccount ? doccount : 1,
+                            doccount, &ms) == XC_OK)
+        rc = 0;
+    for (uint32_t i = 0; rc == 0 && i < xc_mset_size(ms); i++) {
+        char rid[32], year[8];
+        size_t rl = 0, yl = 0;
+        if (xc_mset_item_keys(ms, i, rid, sizeof rid, &rl, year, sizeof year,
+                              &yl) != XC_OK) {
+            rc = -1;
+            break;
+        }
+        if (rl == 0)
+            continue; /* no report id: the visitor skips these too */
+        uint64_t rk = rid_key(rid, rl < sizeof rid ? rl : sizeof rid - 1);
+        size_t y = yl == 4 ? year_index(p, year, 4) : SIZE_MAX;
+        idset *set = t < 0 ? &p->all : &p->per_theme[t];
+        int added = idset_add(set, rk);
+        if (added < 0) {
+            p->failed = 1;
+            break;
+        }
+        if (added == 0 || y == SIZE_MAX)
+            continue;
+        if (t >= 0) {
+            p->year_theme[(size_t)t * MAX_YEARS + y]++;
+        } else {
+            if (idset_add(&p->year_seen[y], rk) < 0) {
+                p->failed = 1;
+                break;
+            }
+            p->year_all[y]++;
+        }
+    }
+    xc_mset_free(ms);
+    xc_enquire_free(enq);
+    return rc;
+}
+
+/* The counts of `visit`, from runs on the shards (collect_reports):
+ * `q` is the query counted over (passages or report records). */
+static int count_on_shards(srch_db *db, const xc_query *q, pass *p)
+{
+    if (collect_reports(db, q, p, -1) != 0)
+        return -1;
+    for (size_t t = 0; t < p->n_themes && !p->failed; t++) {
+        const char *id = thm_set_id(p->db->themes, t);
+        /* a report record lists the themes of its weakness (XW) and
+         * strength (XV) passages; a passage has its polarity (XY) and
+         * its themes (XH) */
+        xc_query *parts[3] = {(xc_query *)q, NULL, NULL};
+        size_t np = 2;
+        if (p->records) {
+            parts[1] = srch_term_query(p->polarity == THM_STRENGTH
+                                           ? TERM_REPORT_STRONG
+                                           : TERM_REPORT_WEAK,
+                                       id);
+        } else {
+            parts[1] = srch_term_query(TERM_POLARITY, p->pol_name);
+            parts[2] = srch_term_query(TERM_THEME, id);
+            np = 3;
+        }
+        xc_query *tq = NULL;
+        int rc = -1;
+        if (parts[1] && (np == 2 || parts[2]) &&
+            xc_query_combine(XC_OP_FILTER, parts, np, 0, &tq) == XC_OK)
+            rc = collect_reports(db, tq, p, (long)t);
+        xc_query_free(tq);
+        xc_query_free(parts[1]);
+        xc_query_free(parts[2]);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static void pass_free(pass *p)
 {
     free(p->all.v);
@@ -621,7 +720,14 @@ int srch_aggregate_run(srch_db *db, const srch_agg_options *opt,
     p.records = records != NULL;
     uint32_t doccount = 0;
     xc_db_doccount(db->db, &doccount);
-    if (srch_enquire_new(db, &enq) != XC_OK ||
+    if (db->remote) {
+        if (count_on_shards(db, records ? records : base, &p) != 0 &&
+            !p.failed) {
+            srch_set_error(err, SRCH_ERR, "counting failed: %s",
+                           xc_last_error());
+            goto done;
+        }
+    } else if (srch_enquire_new(db, &enq) != XC_OK ||
         xc_enquire_set_query(enq, records ? records : base) != XC_OK ||
         xc_enquire_set_boolean_weight(enq) != XC_OK ||
         xc_enquire_set_visitor(enq, slots, 4, visit, &p) != XC_OK ||

@@ -102,6 +102,11 @@ queries() {
         insearch weaknesses --db "$d" --json
         insearch strengths --db "$d" --json grade:good
         insearch weaknesses --db "$d" --json level:4 --examples 5
+        # with words (every matching passage counted; over remote shards,
+        # by matches collapsed on the report, run on the shards)
+        insearch weaknesses --db "$d" --json apprentices
+        insearch strengths --db "$d" --json 'safeguarding year:2016..'
+        insearch weaknesses --db "$d" --json section:leadership
         insearch distinctive --db "$d" --json grade:inadequate
         insearch similar --db "$d" --json 58241
         insearch similar --db "$d" --json --improved 'Ashby Vale'
