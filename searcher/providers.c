@@ -331,7 +331,21 @@ static int cmp_rec_key_date(const void *a, const void *b)
 }
 
 /* Every inspection report's record (not kind "other"). */
-static int table_load(srch_db *db, table *t, srch_error *err)
+static int all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+/* Every report record (but kind "other"), or only those of the provider
+ * with this URN when `urn` is not NULL (what `history URN` needs: the
+ * whole table is 20,000 records at 20,000 reports, 0.3 s to read). */
+static int table_load(srch_db *db, table *t, const char *urn,
+                      srch_error *err)
 {
     memset(t, 0, sizeof *t);
     t->db = db;
@@ -346,6 +360,15 @@ static int table_load(srch_db *db, table *t, srch_error *err)
         SLOT_PROVIDER_KEY, SLOT_PROFILE,      SLOT_SIGNATURE};
     xc_query *parts[2] = {srch_term_query(TERM_DOCTYPE, "report"),
                           srch_term_query(TERM_KIND, "other")};
+    if (urn && parts[0]) {
+        xc_query *f[2] = {parts[0], srch_term_query(TERM_URN, urn)};
+        xc_query *fq = NULL;
+        if (f[1])
+            xc_query_combine(XC_OP_FILTER, f, 2, 0, &fq);
+        xc_query_free(f[1]);
+        xc_query_free(parts[0]);
+        parts[0] = fq;
+    }
     xc_query *q = NULL;
     xc_enquire *enq = NULL;
     xc_mset *ms = NULL;
@@ -382,15 +405,6 @@ static int table_load(srch_db *db, table *t, srch_error *err)
 
 /* ------------------------------------------------------------ who */
 
-static int all_digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return 0;
-    return 1;
-}
 
 /* Does `slug` occur in `name_slug` as whole words? */
 static int slug_contains(const char *name_slug, const char *slug)
@@ -683,7 +697,12 @@ int srch_provider_history(srch_db *db, const char *who, srch_history **out,
     *out = NULL;
     memset(err, 0, sizeof *err);
     table t;
-    int rc = table_load(db, &t, err);
+    /* A URN names one provider: only its records are read (resolve then
+     * finds them or says there is none, as over the whole table). */
+    const char *w = who ? who : "";
+    while (*w == ' ')
+        w++;
+    int rc = table_load(db, &t, all_digits(w) ? w : NULL, err);
     if (rc != SRCH_OK) {
         table_free(&t);
         return rc;
@@ -830,7 +849,7 @@ int srch_similar_run(srch_db *db, const srch_similar_options *opt,
     *out = NULL;
     memset(err, 0, sizeof *err);
     table t;
-    int rc = table_load(db, &t, err);
+    int rc = table_load(db, &t, NULL, err);
     if (rc != SRCH_OK) {
         table_free(&t);
         return rc;
@@ -1066,7 +1085,7 @@ int srch_theme_fixers(srch_db *db, const char *rid, const size_t *themes,
         n_out[i] = 0;
     }
     table t;
-    int rc = table_load(db, &t, err);
+    int rc = table_load(db, &t, NULL, err);
     if (rc != SRCH_OK) {
         table_free(&t);
         return rc;
