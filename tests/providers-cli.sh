@@ -69,6 +69,14 @@ dates=$(grep -o '"date_start":"[0-9-]*"' "$work/h.json" | cut -d'"' -f4 | tr '\n
 contains "history: the weaknesses that went" "$work/h.json" '"improved":["'
 insearch history --db "$db" 58241 >"$work/h.txt"
 contains "history by URN" "$work/h.txt" 'Northbrook Skills Limited (URN 58241): 3 reports'
+# by URN only that provider's records are read; by name, every record:
+# the same history
+insearch history --db "$db" --json 58241 >"$work/hu.json"
+insearch history --db "$db" --json 'Northbrook Skills' >"$work/hn.json"
+cmp -s "$work/hu.json" "$work/hn.json" && ok || no "history by URN and by name agree"
+insearch history --db "$db" 999999 >"$work/hx.out" 2>&1
+[ $? -eq 1 ] && ok || no "history of an unknown URN exits 1"
+contains "and says so" "$work/hx.out" "no provider with URN 999999"
 
 # --- names that are not one provider ---
 insearch similar --db "$db" 'Nowhere Training' >"$work/u.out" 2>&1
