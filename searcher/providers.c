@@ -393,7 +393,8 @@ static int table_load(srch_db *db, table *t, const char *urn,
     if (rc != SRCH_OK)
         srch_set_error(err, SRCH_ERR, "reading the reports: %s",
                        t->failed ? "out of memory" : xc_last_error());
-    else /* each provider's reports together, oldest first */
+    else if (t->n > 1) /* each provider's reports together, oldest first
+                          (none at all for an unknown URN: t->v NULL) */
         qsort(t->v, t->n, sizeof *t->v, cmp_rec_key_date);
     xc_mset_free(ms);
     xc_enquire_free(enq);
