@@ -664,16 +664,6 @@ static int is_hex12(const char *s)
     return n == 12;
 }
 
-static int all_digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return 0;
-    return 1;
-}
-
 /* A report named by id or file, with its passages. */
 static int load_report(srch_db *db, const char *key, srch_shown **out,
                        srch_error *err)
@@ -718,8 +708,8 @@ int srch_plan_make(srch_db *db, const srch_plan_options *opt,
     }
     /* A report id or an indexed file names a report; digits that are no
      * file and anything else name a provider (its latest report). */
-    int by_report = is_hex12(who) || (!all_digits(who) && strchr(who, '/')) ||
-                    (!all_digits(who) && access(who, F_OK) == 0);
+    int by_report = is_hex12(who) || (!str_all_digits(who) && strchr(who, '/')) ||
+                    (!str_all_digits(who) && access(who, F_OK) == 0);
     if (by_report) {
         if ((rc = load_report(db, who, &p->shown, err)) != SRCH_OK)
             goto done;

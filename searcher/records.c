@@ -174,16 +174,6 @@ static int is_hex_id(const char *s)
     return 1;
 }
 
-static int is_digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 void srch_hit_clear(srch_hit *h)
 {
     free(h->passage);
@@ -418,7 +408,7 @@ int srch_show(srch_db *db, const char *key, srch_shown **out, srch_error *err)
     char abs_path[PATH_MAX];
     if (is_hex_id(key)) {
         snprintf(rid, sizeof rid, "%s", key);
-    } else if (is_digits(key) && stat(key, &st) != 0) {
+    } else if (str_all_digits(key) && stat(key, &st) != 0) {
         /* A URN: the newest of its reports, and the others listed. */
         char *filter = str_printf("urn:%s", key);
         srch_report_list *l = NULL;

@@ -64,6 +64,18 @@ START_TEST(test_slugify)
 }
 END_TEST
 
+START_TEST(test_all_digits)
+{
+    ck_assert(str_all_digits("58241"));
+    ck_assert(str_all_digits("0"));
+    ck_assert(!str_all_digits(""));
+    ck_assert(!str_all_digits(" 58241"));
+    ck_assert(!str_all_digits("58241 "));
+    ck_assert(!str_all_digits("5824a"));
+    ck_assert(!str_all_digits("\xd9\xa1")); /* an Arabic-Indic digit */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("util");
@@ -72,6 +84,7 @@ int main(void)
     tcase_add_test(tc, test_buf_cap_is_sticky);
     tcase_add_test(tc, test_json_escape);
     tcase_add_test(tc, test_slugify);
+    tcase_add_test(tc, test_all_digits);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -240,3 +240,13 @@ unsigned long long str_hash(const char *s, size_t n)
     }
     return h;
 }
+
+int str_all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}

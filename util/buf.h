@@ -51,6 +51,8 @@ char *str_slugify(const char *s);
  * memory for a non-NULL s. */
 char *str_dup(const char *s);
 char *str_ndup(const char *s, size_t n);
+/* Is s non-empty and made only of ASCII digits (a URN)? */
+int str_all_digits(const char *s);
 /* FNV-1a of n bytes: the hash of the project's small hash tables. */
 unsigned long long str_hash(const char *s, size_t n);
 /* printf into a new malloc'd string. */
