@@ -391,7 +391,8 @@ static xc_query *in_top_tiers(srch_db *db, const xc_query *filter,
         uint32_t tf = 0;
         xc_db_termfreq(db->db, tv, &tf);
         *in_tiers += tf;
-        if (!(terms[n] = srch_term_query(TERM_THEME_TIER, tv + 2)))
+        if (!(terms[n] = srch_term_query(TERM_THEME_TIER,
+                                         tv + strlen(TERM_THEME_TIER))))
             break;
         n++;
     }

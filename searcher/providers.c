@@ -395,7 +395,6 @@ static int table_load(srch_db *db, table *t, const char *urn,
 
 /* ------------------------------------------------------------ who */
 
-
 /* Does `slug` occur in `name_slug` as whole words? */
 static int slug_contains(const char *name_slug, const char *slug)
 {
